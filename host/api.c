@@ -1,0 +1,600 @@
+/* The th_host_api table.  Each entry checks the phase and its arguments;
+ * a misuse that backtesting.py would raise on (an invalid order, a bad
+ * portion) is recorded in instance.error and stops the run after the
+ * callback returns. */
+#include "api.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indicator.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* backtesting.py's default size: 1 - 2^-52, "all available margin". */
+#define FULL_SIZE (1.0 - 0x1p-52)
+
+static struct instance *
+inst(th_ctx *ctx)
+{
+	return (struct instance *)ctx;
+}
+
+/* Records the first fatal misuse; later ones add nothing new. */
+static enum th_status
+misuse(struct instance *in, const char *call, char *cause)
+{
+	if (in->error == NULL)
+		in->error = xasprintf("%s(): %s", call, cause);
+	free(cause);
+	return TH_ERR_INVALID;
+}
+
+static enum th_status
+wrong_phase(struct instance *in, const char *call, const char *where)
+{
+	return misuse(in, call, xasprintf("may only be called in %s()",
+	    where));
+}
+
+static void
+api_log(th_ctx *ctx, enum th_log_level level, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (level < TH_LOG_ERROR || level > TH_LOG_DEBUG)
+		level = TH_LOG_INFO;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_msg((enum log_level)level, "%s: %s", inst(ctx)->name, msg);
+}
+
+static void *
+api_alloc(th_ctx *ctx, size_t size)
+{
+	(void)ctx;
+	return malloc(size ? size : 1);
+}
+
+static void
+api_free_mem(th_ctx *ctx, void *ptr)
+{
+	(void)ctx;
+	free(ptr);
+}
+
+static const void *
+api_get_extension(th_ctx *ctx, const char *id)
+{
+	(void)ctx;
+	(void)id;
+	return NULL;
+}
+
+static enum th_status
+api_param(th_ctx *ctx, const char *name, double *value)
+{
+	if (name == NULL || value == NULL)
+		return TH_ERR_INVALID;
+	return params_get(inst(ctx)->params, name, value) == 0 ? TH_OK :
+	    TH_ERR_NOT_FOUND;
+}
+
+static int64_t
+api_bar(th_ctx *ctx)
+{
+	return inst(ctx)->bar;
+}
+
+static int64_t
+api_bar_count(th_ctx *ctx)
+{
+	return (int64_t)inst(ctx)->data->n;
+}
+
+/* Everything a strategy reads ends at the current bar. */
+static struct th_series
+visible(const struct instance *in, const double *v)
+{
+	struct th_series s;
+
+	s.v = v;
+	s.n = in->bar + 1;
+	return s;
+}
+
+static struct th_series
+api_column(th_ctx *ctx, enum th_column col)
+{
+	struct instance *in = inst(ctx);
+	struct th_series none = { NULL, 0 };
+
+	if ((int)col < 0 || col > TH_VOLUME)
+		return none;
+	return visible(in, in->data->cols[col]);
+}
+
+static enum th_status
+api_column_by_name(th_ctx *ctx, const char *name, struct th_series *out)
+{
+	struct instance *in = inst(ctx);
+	int c = name != NULL ? frame_find_column(in->data, name) : -1;
+
+	if (c < 0 || out == NULL)
+		return TH_ERR_NOT_FOUND;
+	*out = visible(in, in->data->cols[c]);
+	return TH_OK;
+}
+
+static struct th_index
+api_index(th_ctx *ctx)
+{
+	struct instance *in = inst(ctx);
+	struct th_index ix;
+
+	ix.v = in->data->index;
+	ix.n = in->bar + 1;
+	ix.is_datetime = in->data->index_kind == FRAME_INDEX_DATETIME;
+	return ix;
+}
+
+static struct th_series
+api_indicator_values(th_ctx *ctx, int handle)
+{
+	struct instance *in = inst(ctx);
+	struct th_series none = { NULL, 0 };
+
+	if (handle < 0 || (size_t)handle >= in->nind)
+		return none;
+	return visible(in, in->ind[handle].values);
+}
+
+/*
+ * Orders, trades, position.
+ */
+
+static double
+nan_if_unset(double price)
+{
+	return price != 0 ? price : NAN;
+}
+
+static enum th_status
+api_order(th_ctx *ctx, int side, const struct th_order_req *req, uint64_t *id)
+{
+	struct instance *in = inst(ctx);
+	const char *call = side > 0 ? "buy" : "sell";
+	struct order *o;
+	char *cause = NULL;
+
+	if (in->phase != API_NEXT)
+		return wrong_phase(in, call, "next");
+	if (req == NULL || req->struct_size < sizeof *req || (side != 1 &&
+	    side != -1))
+		return misuse(in, call, xstrdup("bad request structure"));
+	o = broker_place(in->broker, side, req->size != 0 ? req->size :
+	    FULL_SIZE, req->limit, req->stop, req->sl, req->tp, req->tag,
+	    &cause);
+	if (o == NULL)
+		return misuse(in, call, cause);
+	if (id != NULL)
+		*id = o->id;
+	return TH_OK;
+}
+
+static int64_t
+api_order_count(th_ctx *ctx)
+{
+	return (int64_t)inst(ctx)->broker->queue.n;
+}
+
+static enum th_status
+api_order_get(th_ctx *ctx, int64_t i, struct th_order_info *out)
+{
+	struct broker *b = inst(ctx)->broker;
+	struct th_order_info info;
+	const struct order *o;
+
+	if (i < 0 || (size_t)i >= b->queue.n)
+		return TH_ERR_NOT_FOUND;
+	if (out == NULL || out->struct_size < offsetof(struct th_order_info,
+	    tag) + sizeof out->tag)
+		return TH_ERR_INVALID;
+	o = b->queue.v[i];
+	memset(&info, 0, sizeof info);
+	info.struct_size = out->struct_size;
+	info.id = o->id;
+	info.size = o->size;
+	info.limit = nan_if_unset(o->limit);
+	info.stop = nan_if_unset(o->stop);
+	info.sl = nan_if_unset(o->sl);
+	info.tp = nan_if_unset(o->tp);
+	info.parent_trade = o->parent != NULL ? o->parent->id : 0;
+	info.is_contingent = o->parent != NULL && (o == o->parent->sl_order ||
+	    o == o->parent->tp_order);
+	info.tag = o->tag;
+	memcpy(out, &info, out->struct_size < sizeof info ? out->struct_size :
+	    sizeof info);
+	return TH_OK;
+}
+
+static enum th_status
+api_order_cancel(th_ctx *ctx, uint64_t id)
+{
+	struct instance *in = inst(ctx);
+	struct order *o;
+
+	if (in->phase != API_NEXT)
+		return wrong_phase(in, "order_cancel", "next");
+	o = broker_find_order(in->broker, id);
+	if (o == NULL)
+		return TH_ERR_NOT_FOUND;
+	return broker_cancel(in->broker, o) == 0 ? TH_OK : TH_ERR_NOT_FOUND;
+}
+
+static const struct ptr_vec *
+trade_list(const struct broker *b, int closed)
+{
+	return closed ? &b->closed : &b->open;
+}
+
+static int64_t
+api_trade_count(th_ctx *ctx, int closed)
+{
+	return (int64_t)trade_list(inst(ctx)->broker, closed)->n;
+}
+
+static void
+fill_trade_info(const struct broker *b, const struct trade *t, int closed,
+    struct th_trade_info *info)
+{
+	info->id = t->id;
+	info->size = t->size;
+	info->entry_price = t->entry_price;
+	info->exit_price = closed ? t->exit_price : NAN;
+	info->entry_bar = (int64_t)t->entry_bar;
+	info->exit_bar = closed ? (int64_t)t->exit_bar : -1;
+	if (closed) {
+		info->sl = nan_if_unset(t->sl_value);
+		info->tp = nan_if_unset(t->tp_value);
+	} else {
+		info->sl = t->sl_order ? nan_if_unset(t->sl_order->stop) : NAN;
+		info->tp = t->tp_order ? nan_if_unset(t->tp_order->limit) : NAN;
+	}
+	info->pl = broker_trade_pl(b, t);
+	info->pl_pct = broker_trade_pl_pct(b, t);
+	info->tag = t->tag;
+}
+
+static enum th_status
+api_trade_get(th_ctx *ctx, int closed, int64_t i, struct th_trade_info *out)
+{
+	const struct broker *b = inst(ctx)->broker;
+	const struct ptr_vec *list = trade_list(b, closed);
+	struct th_trade_info info;
+
+	if (i < 0 || (size_t)i >= list->n)
+		return TH_ERR_NOT_FOUND;
+	if (out == NULL || out->struct_size < offsetof(struct th_trade_info,
+	    tag) + sizeof out->tag)
+		return TH_ERR_INVALID;
+	memset(&info, 0, sizeof info);
+	info.struct_size = out->struct_size;
+	fill_trade_info(b, list->v[i], closed, &info);
+	memcpy(out, &info, out->struct_size < sizeof info ? out->struct_size :
+	    sizeof info);
+	return TH_OK;
+}
+
+/* Finds an open trade for a call that modifies it, in next() only. */
+static enum th_status
+open_trade_for(struct instance *in, const char *call, uint64_t id,
+    struct trade **t)
+{
+	if (in->phase != API_NEXT)
+		return wrong_phase(in, call, "next");
+	*t = broker_find_open_trade(in->broker, id);
+	return *t != NULL ? TH_OK : TH_ERR_NOT_FOUND;
+}
+
+static enum th_status
+api_trade_set_sl(th_ctx *ctx, uint64_t id, double price)
+{
+	struct instance *in = inst(ctx);
+	struct trade *t;
+	char *cause = NULL;
+	enum th_status st = open_trade_for(in, "trade_set_sl", id, &t);
+
+	if (st != TH_OK)
+		return st;
+	if (broker_set_sl(in->broker, t, price, &cause) < 0)
+		return misuse(in, "trade_set_sl", cause);
+	return TH_OK;
+}
+
+static enum th_status
+api_trade_set_tp(th_ctx *ctx, uint64_t id, double price)
+{
+	struct instance *in = inst(ctx);
+	struct trade *t;
+	char *cause = NULL;
+	enum th_status st = open_trade_for(in, "trade_set_tp", id, &t);
+
+	if (st != TH_OK)
+		return st;
+	if (broker_set_tp(in->broker, t, price, &cause) < 0)
+		return misuse(in, "trade_set_tp", cause);
+	return TH_OK;
+}
+
+static enum th_status
+api_trade_close(th_ctx *ctx, uint64_t id, double portion)
+{
+	struct instance *in = inst(ctx);
+	struct trade *t;
+	char *cause = NULL;
+	enum th_status st = open_trade_for(in, "trade_close", id, &t);
+
+	if (st != TH_OK)
+		return st;
+	if (broker_close_trade(in->broker, t, portion, &cause) < 0)
+		return misuse(in, "trade_close", cause);
+	return TH_OK;
+}
+
+static enum th_status
+api_position(th_ctx *ctx, struct th_position *out)
+{
+	const struct broker *b = inst(ctx)->broker;
+	struct th_position p;
+
+	if (out == NULL || out->struct_size < offsetof(struct th_position,
+	    is_short) + sizeof out->is_short)
+		return TH_ERR_INVALID;
+	memset(&p, 0, sizeof p);
+	p.struct_size = out->struct_size;
+	p.size = broker_position_size(b);
+	p.pl = broker_position_pl(b);
+	p.pl_pct = broker_position_pl_pct(b);
+	p.is_long = p.size > 0;
+	p.is_short = p.size < 0;
+	memcpy(out, &p, out->struct_size < sizeof p ? out->struct_size :
+	    sizeof p);
+	return TH_OK;
+}
+
+static enum th_status
+api_position_close(th_ctx *ctx, double portion)
+{
+	struct instance *in = inst(ctx);
+	char *cause = NULL;
+
+	if (in->phase != API_NEXT)
+		return wrong_phase(in, "position_close", "next");
+	if (broker_close_position(in->broker, portion, &cause) < 0)
+		return misuse(in, "position_close", cause);
+	return TH_OK;
+}
+
+static double
+api_equity(th_ctx *ctx)
+{
+	return broker_equity(inst(ctx)->broker);
+}
+
+static double
+api_cash(th_ctx *ctx)
+{
+	return inst(ctx)->broker->cash;
+}
+
+/*
+ * Indicators (init() only).
+ */
+
+/* backtesting.py's _as_str for a data column: O/H/L/C/V for the standard
+ * ones, else the name, cut to 9 characters and an ellipsis past 10. */
+static char *
+short_source(const char *col)
+{
+	const char *std[] = { "Open", "High", "Low", "Close", "Volume" };
+	size_t k;
+
+	for (k = 0; k < sizeof std / sizeof std[0]; k++)
+		if (strcmp(col, std[k]) == 0)
+			return xstrndup(col, 1);
+	if (strlen(col) > 10)
+		return xasprintf("%.9s\xe2\x80\xa6", col);
+	return xstrdup(col);
+}
+
+static char *
+default_name(const struct th_indicator_def *def, const char *kind_name,
+    int uses_source, const char *source)
+{
+	char *src, *name;
+
+	if (!uses_source)
+		return xasprintf("%s(%u)", kind_name, def->period);
+	src = short_source(source);
+	name = xasprintf("%s(%s,%u)", kind_name, src, def->period);
+	free(src);
+	return name;
+}
+
+static void
+add_indicator(struct instance *in, char *name, double *values, uint32_t flags)
+{
+	in->ind = xreallocarray(in->ind, in->nind + 1, sizeof *in->ind);
+	in->ind[in->nind].name = name;
+	in->ind[in->nind].values = values;
+	in->ind[in->nind].flags = flags;
+	in->nind++;
+}
+
+static double *
+nan_array(size_t n)
+{
+	double *v = xmalloc(n * sizeof *v);
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		v[k] = NAN;
+	return v;
+}
+
+static enum th_status
+builtin_indicator(struct instance *in, const struct th_indicator_def *def,
+    int *handle)
+{
+	const struct indicator_def *kind = indicator_lookup((int)def->kind);
+	const char *source = def->source != NULL ? def->source : "Close";
+	int col = frame_find_column(in->data, source);
+	char *cause = NULL;
+	double *out;
+
+	if (kind == NULL)
+		return misuse(in, "indicator", xasprintf("unknown kind %d",
+		    (int)def->kind));
+	if (kind->uses_source && col < 0)
+		return misuse(in, "indicator", xasprintf("no column '%s' in "
+		    "the data", source));
+	out = nan_array(in->data->n);
+	if (kind->compute(in->data, kind->uses_source ? in->data->cols[col] :
+	    NULL, in->data->n, def->period, out, &cause) < 0) {
+		free(out);
+		return misuse(in, "indicator", cause);
+	}
+	*handle = (int)in->nind;
+	add_indicator(in, def->name != NULL ? xstrdup(def->name) :
+	    default_name(def, kind->name, kind->uses_source, source), out,
+	    def->flags);
+	return TH_OK;
+}
+
+static enum th_status
+custom_indicator(struct instance *in, const struct th_indicator_def *def,
+    int *handle)
+{
+	const double **cols;
+	double *out;
+	enum th_status st;
+	uint32_t k;
+	int c;
+
+	if (def->compute == NULL || (def->ninputs > 0 && def->inputs == NULL))
+		return misuse(in, "indicator", xstrdup("a custom indicator "
+		    "needs compute() and its input column names"));
+	cols = xcalloc(def->ninputs, sizeof *cols);
+	for (k = 0; k < def->ninputs; k++) {
+		c = frame_find_column(in->data, def->inputs[k]);
+		if (c < 0) {
+			free(cols);
+			return misuse(in, "indicator", xasprintf("no column "
+			    "'%s' in the data", def->inputs[k]));
+		}
+		cols[k] = in->data->cols[c];
+	}
+	out = nan_array(in->data->n);
+	st = def->compute(cols, def->ninputs, in->data->n, out, def->user);
+	free(cols);
+	if (st != TH_OK) {
+		free(out);
+		return misuse(in, "indicator", xasprintf("compute() of '%s' "
+		    "failed with status %d", def->name ? def->name : "custom",
+		    (int)st));
+	}
+	*handle = (int)in->nind;
+	add_indicator(in, xstrdup(def->name != NULL ? def->name :
+	    "\xce\xbb"), out, def->flags);
+	return TH_OK;
+}
+
+static enum th_status
+api_indicator(th_ctx *ctx, const struct th_indicator_def *def, int *handle)
+{
+	struct instance *in = inst(ctx);
+
+	if (in->phase != API_INIT)
+		return wrong_phase(in, "indicator", "init");
+	if (def == NULL || handle == NULL || def->struct_size <
+	    offsetof(struct th_indicator_def, ninputs) + sizeof def->ninputs)
+		return misuse(in, "indicator", xstrdup("bad definition "
+		    "structure"));
+	if (def->kind != TH_IND_CUSTOM && def->period < 1)
+		return misuse(in, "indicator", xstrdup("period must be >= 1"));
+	if (def->kind == TH_IND_CUSTOM)
+		return custom_indicator(in, def, handle);
+	return builtin_indicator(in, def, handle);
+}
+
+const struct th_host_api api_table = {
+	.struct_size = sizeof(struct th_host_api),
+	.abi_major = TH_ABI_MAJOR,
+	.abi_minor = TH_ABI_MINOR,
+	.log = api_log,
+	.alloc = api_alloc,
+	.free_mem = api_free_mem,
+	.get_extension = api_get_extension,
+	.param = api_param,
+	.bar = api_bar,
+	.bar_count = api_bar_count,
+	.column = api_column,
+	.column_by_name = api_column_by_name,
+	.index = api_index,
+	.indicator = api_indicator,
+	.indicator_values = api_indicator_values,
+	.order = api_order,
+	.order_count = api_order_count,
+	.order_get = api_order_get,
+	.order_cancel = api_order_cancel,
+	.trade_count = api_trade_count,
+	.trade_get = api_trade_get,
+	.trade_set_sl = api_trade_set_sl,
+	.trade_set_tp = api_trade_set_tp,
+	.trade_close = api_trade_close,
+	.position = api_position,
+	.position_close = api_position_close,
+	.equity = api_equity,
+	.cash = api_cash,
+};
+
+void
+api_instance_init(struct instance *in, const struct th_plugin *desc,
+    const char *name, const struct frame *data, struct broker *broker,
+    const struct params *params)
+{
+	memset(in, 0, sizeof *in);
+	in->pub.api = &api_table;
+	in->desc = desc;
+	in->name = name;
+	in->data = data;
+	in->broker = broker;
+	in->params = params;
+	in->phase = API_INIT;
+	in->bar = -1;
+	in->state = xcalloc(1, desc->state_size ? desc->state_size : 1);
+}
+
+void
+api_instance_free(struct instance *in)
+{
+	size_t k;
+
+	for (k = 0; k < in->nind; k++) {
+		free(in->ind[k].name);
+		free(in->ind[k].values);
+	}
+	free(in->ind);
+	free(in->error);
+	free(in->state);
+	in->ind = NULL;
+	in->nind = 0;
+	in->error = NULL;
+	in->state = NULL;
+}

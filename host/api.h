@@ -1,0 +1,45 @@
+/* The host side of the SDK: one strategy instance (the object behind a
+ * th_ctx) and the th_host_api table that strategies call. */
+#ifndef TH_API_H
+#define TH_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "broker.h"
+#include "frame.h"
+#include "params.h"
+#include "tradehost.h"
+
+enum api_phase { API_INIT, API_NEXT, API_DONE };
+
+struct api_indicator {
+	char *name;		/* report name, e.g. "SMA(C,10)" */
+	double *values;		/* full length */
+	uint32_t flags;		/* TH_IND_* */
+};
+
+struct instance {
+	struct th_ctx pub;	/* first, so a th_ctx * is an instance * */
+	const struct th_plugin *desc;
+	const char *name;	/* for log lines */
+	const struct frame *data;
+	struct broker *broker;
+	const struct params *params;
+	enum api_phase phase;
+	int64_t bar;		/* -1 during init() */
+	struct api_indicator *ind;
+	size_t nind;
+	char *error;		/* the first fatal misuse, e.g. an invalid
+				 * order; the engine stops the run on it */
+	void *state;		/* the plugin's state block */
+};
+
+extern const struct th_host_api api_table;
+
+void api_instance_init(struct instance *in, const struct th_plugin *desc,
+    const char *name, const struct frame *data, struct broker *broker,
+    const struct params *params);
+void api_instance_free(struct instance *in);
+
+#endif

@@ -1,0 +1,127 @@
+/* The simulated broker: backtesting.py's _Broker, rule for rule (spec §3).
+ * It owns the order queue, open and closed trades, cash and the equity
+ * curve of one instrument.  All prices are those of the bar being
+ * processed; the engine sets the bar with broker_next(). */
+#ifndef TH_BROKER_H
+#define TH_BROKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+
+struct broker_config {
+	double cash;		/* > 0 */
+	double spread;		/* any number; its sign is ignored */
+	double commission_fixed; /* >= 0 */
+	double commission_rate;	/* in [-0.1, 0.1) */
+	double margin;		/* in (0, 1]; leverage = 1 / margin */
+	int trade_on_close;
+	int hedging;
+	int exclusive_orders;
+};
+
+/* Prices of 0 mean "not set" throughout, as None does in Python. */
+struct order {
+	uint64_t id;
+	double size;		/* signed; a fraction stays a fraction */
+	double limit;
+	double stop;
+	double sl;
+	double tp;
+	struct trade *parent;	/* SL, TP or close order of this trade */
+	char *tag;		/* owned, NULL = none */
+	int queued;		/* still in the pending queue */
+};
+
+struct trade {
+	uint64_t id;
+	double size;		/* signed whole units */
+	double entry_price;	/* spread-adjusted */
+	double exit_price;	/* 0 while open */
+	size_t entry_bar;
+	size_t exit_bar;
+	struct order *sl_order;	/* NULL = none */
+	struct order *tp_order;
+	double commissions;	/* set when closed (spec 3.11) */
+	double sl_value;	/* when closed: the SL/TP it had, 0 = none */
+	double tp_value;
+	char *tag;		/* owned, NULL = none */
+};
+
+/* Warnings the run continues past, counted for the end-of-run summary. */
+enum broker_warning {
+	BROKER_WARN_ZERO_UNITS,		/* a fractional order rounded to 0 */
+	BROKER_WARN_MARGIN,		/* insufficient margin: cancelled */
+	BROKER_WARN_CONTINGENT_DEFERRED, /* SL/TP in the entry bar's range */
+	BROKER_NWARN
+};
+
+struct ptr_vec {
+	void **v;
+	size_t n;
+	size_t cap;
+};
+
+struct broker {
+	struct broker_config cfg;
+	const struct frame *data;
+	double leverage;
+	double cash;
+	size_t i;			/* the bar being processed */
+	struct ptr_vec queue;		/* struct order *, pending, in order */
+	struct ptr_vec open;		/* struct trade *, in opening order */
+	struct ptr_vec closed;		/* struct trade *, in closing order */
+	struct ptr_vec dead;		/* dequeued orders, freed at bar end */
+	struct ptr_vec scratch;		/* snapshot of the queue */
+	double *equity;			/* data->n values, NaN until set */
+	uint64_t next_id;
+	size_t warnings[BROKER_NWARN];
+};
+
+/* Checks the parameters as _Broker.__init__ asserts them.  Returns 0, or -1
+ * with *cause naming the field. */
+int broker_config_check(const struct broker_config *cfg, char **cause)
+	__attribute__((warn_unused_result));
+void broker_init(struct broker *b, const struct broker_config *cfg,
+    const struct frame *data);
+void broker_free(struct broker *b);
+
+/* Processes pending orders against bar i, records equity[i] and checks for
+ * bankruptcy.  Returns 1 when the account went bankrupt (the run must stop),
+ * else 0. */
+int broker_next(struct broker *b, size_t i);
+
+/* Account quantities at the current bar's Close (spec 3.2). */
+double broker_equity(const struct broker *b);
+double broker_margin_available(const struct broker *b);
+double broker_position_size(const struct broker *b);
+double broker_position_pl(const struct broker *b);
+double broker_position_pl_pct(const struct broker *b);
+double broker_trade_pl(const struct broker *b, const struct trade *t);
+double broker_trade_pl_pct(const struct broker *b, const struct trade *t);
+
+/* Strategy.buy()/sell(): validates as backtesting.py does and queues the
+ * order.  side is +1 or -1.  Returns the order, or NULL with *cause. */
+struct order *broker_place(struct broker *b, int side, double size,
+    double limit, double stop, double sl, double tp, const char *tag,
+    char **cause);
+/* order.cancel().  Returns 0, or -1 when the order is no longer queued. */
+int broker_cancel(struct broker *b, struct order *o);
+/* trade.sl = price / trade.tp = price (0 removes).  Returns 0, or -1 with
+ * *cause for a price that is not in (0, inf). */
+int broker_set_sl(struct broker *b, struct trade *t, double price, char **cause);
+int broker_set_tp(struct broker *b, struct trade *t, double price, char **cause);
+/* trade.close(portion) and position.close(portion), 0 < portion <= 1. */
+int broker_close_trade(struct broker *b, struct trade *t, double portion,
+    char **cause);
+int broker_close_position(struct broker *b, double portion, char **cause);
+
+/* Finalize (spec 1.2 step 6): queues closes of every open trade, last to
+ * first, so they execute oldest first. */
+void broker_finalize(struct broker *b);
+
+struct order *broker_find_order(const struct broker *b, uint64_t id);
+struct trade *broker_find_open_trade(const struct broker *b, uint64_t id);
+
+#endif

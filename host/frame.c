@@ -1,0 +1,70 @@
+#include "frame.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+static const char *base_names[FRAME_NBASE] = {
+	"Open", "High", "Low", "Close", "Volume"
+};
+
+struct frame *
+frame_new(size_t n, enum frame_index_kind kind, const char *source)
+{
+	struct frame *f = xcalloc(1, sizeof *f);
+	size_t c;
+
+	f->n = n;
+	f->index_kind = kind;
+	f->index = xcalloc(n, sizeof *f->index);
+	f->ncols = FRAME_NBASE;
+	f->names = xcalloc(FRAME_NBASE, sizeof *f->names);
+	f->cols = xcalloc(FRAME_NBASE, sizeof *f->cols);
+	for (c = 0; c < FRAME_NBASE; c++) {
+		f->names[c] = xstrdup(base_names[c]);
+		f->cols[c] = xcalloc(n, sizeof(double));
+	}
+	f->source = xstrdup(source);
+	return f;
+}
+
+void
+frame_add_column(struct frame *f, const char *name, double *values)
+{
+	f->names = xreallocarray(f->names, f->ncols + 1, sizeof *f->names);
+	f->cols = xreallocarray(f->cols, f->ncols + 1, sizeof *f->cols);
+	f->names[f->ncols] = xstrdup(name);
+	f->cols[f->ncols] = values;
+	f->ncols++;
+}
+
+int
+frame_find_column(const struct frame *f, const char *name)
+{
+	size_t c;
+
+	for (c = 0; c < f->ncols; c++)
+		if (strcmp(f->names[c], name) == 0)
+			return (int)c;
+	return -1;
+}
+
+void
+frame_free(struct frame *f)
+{
+	size_t c;
+
+	if (f == NULL)
+		return;
+	for (c = 0; c < f->ncols; c++) {
+		free(f->names[c]);
+		free(f->cols[c]);
+	}
+	free(f->names);
+	free(f->cols);
+	free(f->index);
+	free(f->source);
+	free(f);
+}

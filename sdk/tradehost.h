@@ -1,0 +1,503 @@
+/*
+ * tradehost.h - the tradehost plugin SDK, ABI 1.
+ *
+ * A strategy is a shared object that exports exactly one symbol,
+ *
+ *	const struct th_plugin th_plugin_entry;
+ *
+ * and reaches the host only through the function table in th_ctx->api.
+ * Its callbacks mirror backtesting.py's Strategy: init() declares
+ * indicators and reads parameters, next() runs once per bar and places
+ * orders.  See tradehost-sdk(3).
+ *
+ * Conventions, for every call below:
+ * - [engine-thread]: call only from inside init(), next() or fini(), on the
+ *   thread that called them.  No SDK call is thread-safe; none blocks.
+ * - Pointers handed to the plugin (series values, names, info structs) are
+ *   owned by the host and valid until the callback returns, unless a call
+ *   says otherwise.  Strings the plugin passes in are copied by the host.
+ * - Calls that can fail return enum th_status (TH_OK = 0, errors < 0).
+ * - ABI growth is append-only: members are only ever added at the end of a
+ *   struct, marked with the minor version that added them, and structs that
+ *   cross the boundary carry their size.  Test optional host functions with
+ *   TH_API_HAS(api, member).
+ */
+#ifndef TRADEHOST_H
+#define TRADEHOST_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TH_ABI_MAJOR 1
+#define TH_ABI_MINOR 0
+
+#if defined(__GNUC__)
+#define TH_EXPORT __attribute__((visibility("default")))
+#define TH_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define TH_EXPORT
+#define TH_PRINTF(a, b)
+#endif
+
+/* Declares the plugin's entry descriptor with the one exported symbol. */
+#define TH_PLUGIN_ENTRY TH_EXPORT const struct th_plugin th_plugin_entry
+
+enum th_status {
+	TH_OK = 0,
+	TH_ERR_INVALID = -1,	/* an argument breaks the call's contract */
+	TH_ERR_NOT_FOUND = -2,	/* no such parameter, column, order or trade */
+	TH_ERR_STATE = -3,	/* not allowed now (e.g. an order in init()) */
+	TH_ERR_UNSUPPORTED = -4	/* the host lacks this feature */
+};
+
+enum th_plugin_kind {
+	TH_PLUGIN_STRATEGY = 1
+};
+
+enum th_log_level {
+	TH_LOG_ERROR = 0,
+	TH_LOG_WARN = 1,
+	TH_LOG_INFO = 2,
+	TH_LOG_DEBUG = 3
+};
+
+/* The standard columns; extra CSV columns are reached by name. */
+enum th_column {
+	TH_OPEN = 0,
+	TH_HIGH = 1,
+	TH_LOW = 2,
+	TH_CLOSE = 3,
+	TH_VOLUME = 4
+};
+
+/* Built-in indicators, computed by the host over the whole series once,
+ * with pandas' semantics (leading NaN while warming up). */
+enum th_indicator_kind {
+	TH_IND_SMA = 1,		/* Series.rolling(n).mean(), bit-exact */
+	TH_IND_EMA = 2,		/* seeded with the SMA of the first n */
+	TH_IND_ATR = 3,		/* rolling mean of the true range; no source */
+	TH_IND_MAX = 4,		/* rolling max over n bars incl. the current */
+	TH_IND_MIN = 5,		/* rolling min over n bars incl. the current */
+	TH_IND_STD = 6,		/* Series.rolling(n).std(), ddof = 1 */
+	TH_IND_CUSTOM = 100	/* values computed by the plugin's compute() */
+};
+
+/* th_indicator_def.flags */
+#define TH_IND_NO_WARMUP 0x1u	/* backtesting.py's scatter=True: does not
+				 * delay the first next() */
+
+enum th_param_type {
+	TH_PARAM_INT = 1,	/* a whole number */
+	TH_PARAM_REAL = 2,	/* a double */
+	TH_PARAM_BOOL = 3	/* 0 or 1 */
+};
+
+typedef struct th_ctx th_ctx;
+struct th_host_api;
+
+/*
+ * The context the host passes to every callback.  Only the api member is
+ * public; the host keeps its own data behind it, so never copy, allocate
+ * or inspect a th_ctx.  One context per strategy instance.
+ */
+struct th_ctx {
+	const struct th_host_api *api;
+};
+
+/* A read-only view of a column or indicator.  During next() it ends at
+ * the current bar: v[n - 1] is the bar whose Close just printed, so no
+ * look-ahead is possible.  Valid until the callback returns. */
+struct th_series {
+	const double *v;
+	int64_t n;
+};
+
+/* The bar index, read-only, same length as the columns.  For a datetime
+ * index the values are nanoseconds since 1970-01-01 (timezone-naive). */
+struct th_index {
+	const int64_t *v;
+	int64_t n;
+	int is_datetime;
+};
+
+/* A parameter the strategy accepts; set from the command line with
+ * --param NAME=VALUE.  The host refuses values outside [min, max]. */
+struct th_param_def {
+	const char *name;
+	enum th_param_type type;
+	double def;		/* default value */
+	double min;		/* inclusive bounds */
+	double max;
+	const char *help;	/* one line for --help, may be NULL */
+};
+
+/*
+ * Computes a custom indicator over the complete series, once, in init()
+ * (backtesting.py's I(func, ...)).  cols holds ncols full-length columns
+ * requested by name in th_indicator_def.inputs; out has n slots, NaN-filled
+ * on entry.  Return TH_OK or an error that aborts the run.
+ */
+typedef enum th_status (*th_compute_fn)(const double *const *cols, size_t ncols,
+    size_t n, double *out, void *user);
+
+/* Declares an indicator; pass to th_indicator(). */
+struct th_indicator_def {
+	uint32_t struct_size;	/* sizeof(struct th_indicator_def) */
+	enum th_indicator_kind kind;
+	const char *source;	/* column name ("Close"); NULL = "Close" */
+	uint32_t period;	/* window length, >= 1 (built-ins) */
+	uint32_t flags;		/* TH_IND_* flags */
+	const char *name;	/* report name; NULL = backtesting.py style,
+				 * e.g. "SMA(C,10)" */
+	th_compute_fn compute;	/* TH_IND_CUSTOM only */
+	void *user;		/* passed to compute */
+	const char *const *inputs; /* TH_IND_CUSTOM: column names */
+	uint32_t ninputs;
+};
+
+/* An order request for th_buy_with()/th_sell_with().  Zero means "not set"
+ * for every field, as in backtesting.py. */
+struct th_order_req {
+	uint32_t struct_size;	/* set by the inline helpers */
+	double size;		/* 0 = all available margin; (0, 1) = that
+				 * fraction of it; >= 1 = whole units */
+	double limit;		/* limit price */
+	double stop;		/* stop (trigger) price */
+	double sl;		/* stop-loss price for the resulting trade */
+	double tp;		/* take-profit price for the resulting trade */
+	const char *tag;	/* copied; NULL = none */
+};
+
+/* A pending order, as Strategy.orders shows it. */
+struct th_order_info {
+	uint32_t struct_size;	/* caller sets; host fills what fits */
+	uint64_t id;
+	double size;		/* signed, as placed (a fraction stays one) */
+	double limit;		/* NaN when not set, likewise below */
+	double stop;
+	double sl;
+	double tp;
+	uint64_t parent_trade;	/* 0 for a stand-alone order */
+	int is_contingent;	/* the SL or TP order of parent_trade */
+	const char *tag;	/* NULL = none */
+};
+
+/* An open or closed trade, as Strategy.trades/closed_trades show it. */
+struct th_trade_info {
+	uint32_t struct_size;	/* caller sets; host fills what fits */
+	uint64_t id;
+	double size;		/* signed units */
+	double entry_price;
+	double exit_price;	/* NaN while open */
+	int64_t entry_bar;
+	int64_t exit_bar;	/* -1 while open */
+	double sl;		/* NaN when none */
+	double tp;		/* NaN when none */
+	double pl;		/* Trade.pl at the current Close */
+	double pl_pct;		/* Trade.pl_pct, a fraction */
+	const char *tag;	/* NULL = none */
+};
+
+/* The position across open trades (backtesting.py's Position). */
+struct th_position {
+	uint32_t struct_size;	/* caller sets; host fills what fits */
+	double size;		/* sum of open trade sizes; 0 when flat */
+	double pl;		/* unrealised P/L at the current Close */
+	double pl_pct;		/* in percent, 0 when flat */
+	int is_long;
+	int is_short;
+};
+
+/*
+ * Host services.  Every member is [engine-thread] and non-blocking.
+ * New members are appended; check TH_API_HAS() before using one newer
+ * than ABI 1.0.
+ */
+struct th_host_api {
+	uint32_t struct_size;
+	uint16_t abi_major;
+	uint16_t abi_minor;
+
+	/* Logs one line at a level, prefixed with the strategy's name. */
+	void (*log)(th_ctx *ctx, enum th_log_level level, const char *fmt, ...)
+	    TH_PRINTF(3, 4);
+	/* Memory that outlives a callback; freed with free_mem. NULL on
+	 * failure. */
+	void *(*alloc)(th_ctx *ctx, size_t size);
+	void (*free_mem)(th_ctx *ctx, void *ptr);
+	/* Optional features by id "th.<name>/<rev>"; NULL when unsupported. */
+	const void *(*get_extension)(th_ctx *ctx, const char *id);
+
+	/* The value of a declared parameter (after --param), or
+	 * TH_ERR_NOT_FOUND. */
+	enum th_status (*param)(th_ctx *ctx, const char *name, double *value);
+
+	/* The current bar's index i (0-based); -1 during init(). */
+	int64_t (*bar)(th_ctx *ctx);
+	/* Bars in the whole data set (for sizing buffers in init()). */
+	int64_t (*bar_count)(th_ctx *ctx);
+	/* A standard column, visible up to the current bar (empty in
+	 * init()). */
+	struct th_series (*column)(th_ctx *ctx, enum th_column col);
+	/* An extra CSV column by name; TH_ERR_NOT_FOUND if absent. */
+	enum th_status (*column_by_name)(th_ctx *ctx, const char *name,
+	    struct th_series *out);
+	/* The index, visible up to the current bar. */
+	struct th_index (*index)(th_ctx *ctx);
+
+	/* Declares an indicator (init() only) and stores its handle (>= 0). */
+	enum th_status (*indicator)(th_ctx *ctx,
+	    const struct th_indicator_def *def, int *handle);
+	/* An indicator's values, visible up to the current bar. */
+	struct th_series (*indicator_values)(th_ctx *ctx, int handle);
+
+	/* Places an order (next() only); side is +1 buy, -1 sell.  Validated
+	 * as backtesting.py does (size, then sl/limit/tp ordering against the
+	 * placement-time Close); *id may be NULL. */
+	enum th_status (*order)(th_ctx *ctx, int side,
+	    const struct th_order_req *req, uint64_t *id);
+	/* Pending orders, in queue order (contingent SL/TP included). */
+	int64_t (*order_count)(th_ctx *ctx);
+	enum th_status (*order_get)(th_ctx *ctx, int64_t i,
+	    struct th_order_info *out);
+	enum th_status (*order_cancel)(th_ctx *ctx, uint64_t id);
+
+	/* Open trades (in opening order) and closed trades (in closing
+	 * order). */
+	int64_t (*trade_count)(th_ctx *ctx, int closed);
+	enum th_status (*trade_get)(th_ctx *ctx, int closed, int64_t i,
+	    struct th_trade_info *out);
+	/* trade.sl = price / trade.tp = price; 0 removes it. */
+	enum th_status (*trade_set_sl)(th_ctx *ctx, uint64_t id, double price);
+	enum th_status (*trade_set_tp)(th_ctx *ctx, uint64_t id, double price);
+	/* trade.close(portion), 0 < portion <= 1. */
+	enum th_status (*trade_close)(th_ctx *ctx, uint64_t id, double portion);
+
+	enum th_status (*position)(th_ctx *ctx, struct th_position *out);
+	/* position.close(portion), 0 < portion <= 1. */
+	enum th_status (*position_close)(th_ctx *ctx, double portion);
+	/* Equity and cash at the current Close. */
+	double (*equity)(th_ctx *ctx);
+	double (*cash)(th_ctx *ctx);
+};
+
+#define TH_API_HAS(api, member) \
+	((api)->struct_size >= offsetof(struct th_host_api, member) + \
+	    sizeof((api)->member))
+
+/*
+ * The plugin descriptor, exported as th_plugin_entry.  The host checks
+ * abi_major == TH_ABI_MAJOR and struct_size before calling anything, and
+ * copies every string it keeps.
+ */
+struct th_plugin {
+	uint16_t abi_major;	/* TH_ABI_MAJOR */
+	uint16_t abi_minor;	/* TH_ABI_MINOR */
+	uint32_t struct_size;	/* sizeof(struct th_plugin) */
+	enum th_plugin_kind kind;
+	const char *name;	/* e.g. "SmaCross" */
+	const char *version;	/* the plugin's own version string */
+	const char *description;
+
+	const struct th_param_def *params;
+	uint32_t nparams;
+	uint32_t param_def_size; /* sizeof(struct th_param_def) */
+
+	/* Bytes of per-instance state the host allocates, zeroed, and passes
+	 * to every callback; the layout version lets a reload carry it over
+	 * when unchanged. */
+	uint32_t state_size;
+	uint32_t state_version;
+
+	/* Declares indicators and reads parameters; data views are empty
+	 * here.  A non-TH_OK return aborts the run. */
+	enum th_status (*init)(th_ctx *ctx, void *state);
+	/* Once per bar from the first bar after warm-up to the last. */
+	enum th_status (*next)(th_ctx *ctx, void *state);
+	/* Releases what init() allocated; may be NULL. */
+	void (*fini)(th_ctx *ctx, void *state);
+};
+
+/*
+ * Inline helpers, so strategy code reads like backtesting.py.  They only
+ * call through ctx->api and are part of no ABI.
+ */
+
+/* x[-1 - ago]: the current bar's value for ago = 0, the previous bar's for
+ * ago = 1; NaN when the series is shorter than that. */
+static inline double
+th_at(struct th_series s, int64_t ago)
+{
+	return ago >= 0 && ago < s.n ? s.v[s.n - 1 - ago] : (double)NAN;
+}
+
+/* lib.crossover(a, b): a[-2] < b[-2] and a[-1] > b[-1], both strict, so an
+ * equality is never a cross and a NaN on either bar gives 0. */
+static inline int
+th_crossover(struct th_series a, struct th_series b)
+{
+	return a.n >= 2 && b.n >= 2 && th_at(a, 1) < th_at(b, 1) &&
+	    th_at(a, 0) > th_at(b, 0);
+}
+
+/* crossover(a, x) against a constant level x. */
+static inline int
+th_crossover_value(struct th_series a, double x)
+{
+	return a.n >= 2 && th_at(a, 1) < x && th_at(a, 0) > x;
+}
+
+/* crossover(x, a): the series crossed below a constant level. */
+static inline int
+th_crossunder_value(struct th_series a, double x)
+{
+	return a.n >= 2 && x < th_at(a, 1) && x > th_at(a, 0);
+}
+
+/* lib.cross(a, b): a crossed b in either direction. */
+static inline int
+th_cross(struct th_series a, struct th_series b)
+{
+	return th_crossover(a, b) || th_crossover(b, a);
+}
+
+static inline struct th_series
+th_open(th_ctx *ctx)
+{
+	return ctx->api->column(ctx, TH_OPEN);
+}
+
+static inline struct th_series
+th_high(th_ctx *ctx)
+{
+	return ctx->api->column(ctx, TH_HIGH);
+}
+
+static inline struct th_series
+th_low(th_ctx *ctx)
+{
+	return ctx->api->column(ctx, TH_LOW);
+}
+
+static inline struct th_series
+th_close(th_ctx *ctx)
+{
+	return ctx->api->column(ctx, TH_CLOSE);
+}
+
+static inline struct th_series
+th_volume(th_ctx *ctx)
+{
+	return ctx->api->column(ctx, TH_VOLUME);
+}
+
+/* Declares a built-in indicator over a column (NULL = "Close"); returns
+ * its handle, or a negative enum th_status. */
+static inline int
+th_indicator(th_ctx *ctx, enum th_indicator_kind kind, const char *source,
+    uint32_t period)
+{
+	struct th_indicator_def def;
+	int handle = -1;
+	enum th_status st;
+
+	memset(&def, 0, sizeof def);
+	def.struct_size = sizeof def;
+	def.kind = kind;
+	def.source = source;
+	def.period = period;
+	st = ctx->api->indicator(ctx, &def, &handle);
+	return st == TH_OK ? handle : (int)st;
+}
+
+static inline int
+th_sma(th_ctx *ctx, const char *source, uint32_t period)
+{
+	return th_indicator(ctx, TH_IND_SMA, source, period);
+}
+
+/* The visible values of an indicator declared in init(). */
+static inline struct th_series
+th_values(th_ctx *ctx, int handle)
+{
+	return ctx->api->indicator_values(ctx, handle);
+}
+
+/* A parameter's value; the host has already validated type and range. */
+static inline double
+th_param(th_ctx *ctx, const char *name)
+{
+	double v = (double)NAN;
+
+	(void)ctx->api->param(ctx, name, &v);
+	return v;
+}
+
+static inline enum th_status
+th_buy_with(th_ctx *ctx, struct th_order_req req)
+{
+	req.struct_size = sizeof req;
+	return ctx->api->order(ctx, +1, &req, NULL);
+}
+
+static inline enum th_status
+th_sell_with(th_ctx *ctx, struct th_order_req req)
+{
+	req.struct_size = sizeof req;
+	return ctx->api->order(ctx, -1, &req, NULL);
+}
+
+/* buy() / sell(): a market order for all available margin. */
+static inline enum th_status
+th_buy(th_ctx *ctx)
+{
+	struct th_order_req req;
+
+	memset(&req, 0, sizeof req);
+	return th_buy_with(ctx, req);
+}
+
+static inline enum th_status
+th_sell(th_ctx *ctx)
+{
+	struct th_order_req req;
+
+	memset(&req, 0, sizeof req);
+	return th_sell_with(ctx, req);
+}
+
+static inline struct th_position
+th_position(th_ctx *ctx)
+{
+	struct th_position p;
+
+	memset(&p, 0, sizeof p);
+	p.struct_size = sizeof p;
+	(void)ctx->api->position(ctx, &p);
+	return p;
+}
+
+/* position.close(portion); 1.0 closes everything. */
+static inline enum th_status
+th_position_close(th_ctx *ctx, double portion)
+{
+	return ctx->api->position_close(ctx, portion);
+}
+
+static inline double
+th_equity(th_ctx *ctx)
+{
+	return ctx->api->equity(ctx);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TRADEHOST_H */
