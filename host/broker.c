@@ -189,6 +189,7 @@ broker_free(struct broker *b)
 	vec_free(&b->queue);
 	vec_free(&b->dead);
 	vec_free(&b->scratch);
+	vec_free(&b->trade_snap);
 	vec_free(&b->open);
 	vec_free(&b->closed);
 	free(b->equity);
@@ -713,11 +714,12 @@ static double
 net_opposite(struct broker *b, double need, double price, size_t bar)
 {
 	size_t k, n = b->open.n;
-	struct trade **snap = xmalloc((n ? n : 1) * sizeof *snap);
 
-	memcpy(snap, b->open.v, n * sizeof *snap);
+	b->trade_snap.n = 0;
+	for (k = 0; k < n; k++)
+		vec_push(&b->trade_snap, b->open.v[k]);
 	for (k = 0; k < n && need != 0; k++) {
-		struct trade *t = snap[k];
+		struct trade *t = b->trade_snap.v[k];
 
 		if ((t->size > 0) == (need > 0))
 			continue;
@@ -729,7 +731,6 @@ net_opposite(struct broker *b, double need, double price, size_t bar)
 			need = 0;
 		}
 	}
-	free(snap);
 	return need;
 }
 

@@ -74,6 +74,7 @@ struct broker {
 	struct ptr_vec closed;		/* struct trade *, in closing order */
 	struct ptr_vec dead;		/* dequeued orders, freed at bar end */
 	struct ptr_vec scratch;		/* snapshot of the queue */
+	struct ptr_vec trade_snap;	/* snapshot of open trades (netting) */
 	double *equity;			/* data->n values, NaN until set */
 	uint64_t next_id;
 	size_t warnings[BROKER_NWARN];
