@@ -36,8 +36,8 @@ misuse(struct instance *in, const char *call, char *cause)
 static enum th_status
 wrong_phase(struct instance *in, const char *call, const char *where)
 {
-	return misuse(in, call, xasprintf("may only be called in %s()",
-	    where));
+	(void)misuse(in, call, xasprintf("may only be called in %s()", where));
+	return TH_ERR_STATE;
 }
 
 static void

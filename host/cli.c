@@ -169,7 +169,7 @@ cli_parse(int argc, char **argv, struct cli_options *o, char **cause)
 		*cause = xstrdup("--plugin PATH is required");
 		return -1;
 	}
-	return 0;
+	return broker_config_check(&o->engine.broker, cause);
 }
 
 void
@@ -188,9 +188,10 @@ list_params(const struct params *p, const struct plugin *pl, FILE *out)
 
 	fprintf(out, "%s %s\n", pl->name, pl->version);
 	for (k = 0; k < p->n; k++)
-		fprintf(out, "  %-12s %-4s default %g, range [%g, %g]\n",
+		fprintf(out, "  %-12s %-4s default %g, range [%g, %g]%s%s\n",
 		    p->v[k].name, types[p->v[k].type], p->v[k].value,
-		    p->v[k].min, p->v[k].max);
+		    p->v[k].min, p->v[k].max, p->v[k].help ? ": " : "",
+		    p->v[k].help ? p->v[k].help : "");
 }
 
 static int

@@ -23,6 +23,7 @@ params_init(struct params *p, const struct th_plugin *desc)
 		    ((const char *)desc->params + k * desc->param_def_size);
 
 		p->v[k].name = xstrdup(d->name);
+		p->v[k].help = d->help != NULL ? xstrdup(d->help) : NULL;
 		p->v[k].type = d->type;
 		p->v[k].min = d->min;
 		p->v[k].max = d->max;
@@ -35,8 +36,10 @@ params_free(struct params *p)
 {
 	size_t k;
 
-	for (k = 0; k < p->n; k++)
+	for (k = 0; k < p->n; k++) {
 		free(p->v[k].name);
+		free(p->v[k].help);
+	}
 	free(p->v);
 	p->v = NULL;
 	p->n = 0;

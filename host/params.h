@@ -13,6 +13,7 @@ struct param {
 	double min;
 	double max;
 	double value;
+	char *help;		/* copied; NULL when the plugin gave none */
 	int set_order;		/* 0 = default; else order of first --param */
 };
 

@@ -52,7 +52,8 @@ enum th_status {
 	TH_OK = 0,
 	TH_ERR_INVALID = -1,	/* an argument breaks the call's contract */
 	TH_ERR_NOT_FOUND = -2,	/* no such parameter, column, order or trade */
-	TH_ERR_STATE = -3,	/* not allowed now (e.g. an order in init()) */
+	TH_ERR_STATE = -3,	/* not allowed now (an order in init()); the
+				 * run stops after the callback */
 	TH_ERR_UNSUPPORTED = -4	/* the host lacks this feature */
 };
 

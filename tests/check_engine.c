@@ -745,7 +745,7 @@ END_TEST
 static void
 order_in_init(th_ctx *ctx)
 {
-	ck_assert_int_eq(th_buy(ctx), TH_ERR_INVALID);
+	ck_assert_int_eq(th_buy(ctx), TH_ERR_STATE);
 }
 
 START_TEST(order_in_init_refused)
