@@ -152,7 +152,9 @@ cli_parse(int argc, char **argv, struct cli_options *o, char **cause)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "vqh", long_options, NULL)) != -1) {
 		if (c == '?') {
-			*cause = optopt != 0 ?
+			/* getopt_long sets optopt to a long option's value,
+			 * which is no character: name the argument instead. */
+			*cause = optopt > 0 && optopt < 256 ?
 			    xasprintf("option -%c is unknown or needs a value",
 			    optopt) : xasprintf("unknown option or missing "
 			    "value: '%s'", argv[optind - 1]);

@@ -1,0 +1,25 @@
+/* Built-in demo market data: deterministic synthetic daily bars, so that
+ * tradehost runs without a CSV file.  The values depend only on nbars and
+ * seed, the same bytes on every run and every IEEE-754 machine: an
+ * integer-seeded splitmix64 stream feeds +, *, / and round() only. */
+#ifndef TH_DEMO_H
+#define TH_DEMO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct frame;
+
+#define DEMO_BARS 2000
+#define DEMO_SEED UINT64_C(20040819)
+
+/* Returns a new frame (source "demo", free it with frame_free) of nbars
+ * business days (Monday to Friday) from 2010-01-04 on, with a datetime
+ * index and Open/High/Low/Close rounded to cents, Low <= min(Open, Close),
+ * High >= max(Open, Close), Volume a positive whole number and no extra
+ * columns.  Prices follow trending regimes of 15 to 90 bars, so a 10/30
+ * SMA crossover trades a few dozen times over DEMO_BARS.  Returns NULL when
+ * nbars is 0. */
+struct frame *demo_generate(size_t nbars, uint64_t seed);
+
+#endif
