@@ -1,7 +1,9 @@
 /* Parity with backtesting.py on the GOOG SmaCross(10, 30) reference (spec
  * section 7).  A standalone Check program: it exits 77 (skipped) when
  * ../shared/data is absent.  TCase "stats_fixture" feeds the library's own
- * equity curve and trades (spec/fixtures) to stats.c and report.c. */
+ * equity curve and trades (spec/fixtures) to stats.c and report.c; TCase
+ * "engine" runs strategies/sma.so through the real engine and compares its
+ * trades, equity curve and statistics with the same fixtures. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "engine.h"
 #include "frame.h"
 #include "report.h"
 #include "result.h"
@@ -242,7 +245,9 @@ check_line(const struct stat *st, const char *key, const char *v)
 	return err;
 }
 
-START_TEST(test_every_statistic)
+/* Compares every statistic of r with stats.txt, key by key, in order. */
+static void
+check_stats_file(const struct run_result *r, const char *what)
 {
 	char *path = shared(FIXTURES "stats.txt"), line[LINE_BUF], *tab;
 	FILE *in = fopen(path, "r");
@@ -252,7 +257,7 @@ START_TEST(test_every_statistic)
 	size_t k = 0;
 
 	ck_assert(in != NULL);
-	stats_compute(&run, &s);
+	stats_compute(r, &s);
 	while (fgets(line, sizeof line, in) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';
 		tab = strchr(line, '\t');
@@ -266,10 +271,15 @@ START_TEST(test_every_statistic)
 		k++;
 	}
 	ck_assert_uint_eq(k, s.n);
-	fprintf(stderr, "parity: %zu statistics, worst relative error %.3g "
-	    "(%s)\n", k, worst, worst_key);
+	fprintf(stderr, "parity (%s): %zu statistics, worst relative error "
+	    "%.3g (%s)\n", what, k, worst, worst_key);
 	fclose(in);
 	free(path);
+}
+
+START_TEST(test_every_statistic)
+{
+	check_stats_file(&run, "fixtures");
 }
 END_TEST
 
@@ -326,6 +336,133 @@ stats_fixture_tcase(void)
 	return tc;
 }
 
+/*
+ * The real engine: strategies/sma.so over GOOG.csv.
+ */
+
+static struct run_result eng;
+
+static void
+engine_setup(void)
+{
+	const char *dir = getenv("TH_STRATEGIES");
+	char *path = xasprintf("%s/sma.so", dir ? dir : "strategies");
+	struct engine_options opt = { .broker = { .cash = 10000, .margin = 1 },
+	    .finalize_trades = 1 };
+	char *cause = NULL;
+	struct params params;
+	struct plugin pl;
+
+	fixture_setup();
+	ck_assert_msg(plugin_load(path, &pl, &cause) == 0, "%s", cause);
+	params_init(&params, pl.desc);
+	ck_assert(params_assign(&params, "fast=10", &cause) == 0);
+	ck_assert(params_assign(&params, "slow=30", &cause) == 0);
+	ck_assert_msg(engine_run(&pl, &params, goog, &opt, &eng, &cause) == 0,
+	    "%s", cause);
+	params_free(&params);
+	plugin_unload(&pl);
+	free(path);
+}
+
+static void
+engine_teardown(void)
+{
+	result_free(&eng);
+	fixture_teardown();
+}
+
+/* Bit-level equality, so a one-ulp drift is caught (NaN equals NaN). */
+#define ck_assert_same(x, y, what, k) ck_assert_msg((x) == (y) || \
+	(isnan(x) && isnan(y)), "%s of trade %zu: %.17g != %.17g", what, k, \
+	(double)(x), (double)(y))
+
+START_TEST(test_engine_trades)
+{
+	size_t k;
+
+	ck_assert_uint_eq(eng.ntrades, 66);
+	ck_assert_uint_eq(eng.ntrades, run.ntrades);
+	for (k = 0; k < eng.ntrades; k++) {
+		const struct trade_rec *a = &eng.trades[k], *b = &run.trades[k];
+
+		ck_assert_same(a->size, b->size, "Size", k);
+		ck_assert_uint_eq(a->entry_bar, b->entry_bar);
+		ck_assert_uint_eq(a->exit_bar, b->exit_bar);
+		ck_assert_same(a->entry_price, b->entry_price, "EntryPrice", k);
+		ck_assert_same(a->exit_price, b->exit_price, "ExitPrice", k);
+		ck_assert_same(a->sl, b->sl, "SL", k);
+		ck_assert_same(a->tp, b->tp, "TP", k);
+		ck_assert_same(a->pnl, b->pnl, "PnL", k);
+		ck_assert_same(a->commission, b->commission, "Commission", k);
+		ck_assert_same(a->return_pct, b->return_pct, "ReturnPct", k);
+		ck_assert_ptr_null(a->tag);
+	}
+}
+END_TEST
+
+START_TEST(test_engine_equity)
+{
+	size_t k;
+
+	ck_assert_uint_eq(eng.warmup, GOOG_WARMUP);
+	for (k = 0; k < goog->n; k++)
+		ck_assert_msg(eng.equity[k] == run.equity[k], "bar %zu: %.17g "
+		    "!= %.17g", k, eng.equity[k], run.equity[k]);
+}
+END_TEST
+
+/* The Entry_/Exit_ indicator columns: the SMAs at each trade's bars. */
+START_TEST(test_engine_indicators)
+{
+	char *path = shared(FIXTURES "trades.csv"), line[LINE_BUF];
+	char *f[MAX_FIELDS];
+	FILE *in = fopen(path, "r");
+	size_t k = 0;
+
+	ck_assert_uint_eq(eng.nind, 2);
+	ck_assert_str_eq(eng.ind[0].name, "SMA(C,10)");
+	ck_assert_str_eq(eng.ind[1].name, "SMA(C,30)");
+	ck_assert(in != NULL && fgets(line, sizeof line, in) != NULL);
+	while (fgets(line, sizeof line, in) != NULL) {
+		const struct trade_rec *t = &eng.trades[k];
+
+		ck_assert_uint_eq(split(line, f, MAX_FIELDS), 18);
+		ck_assert_same(eng.ind[0].values[t->entry_bar], cell(f[14]),
+		    "Entry_SMA(C,10)", k);
+		ck_assert_same(eng.ind[0].values[t->exit_bar], cell(f[15]),
+		    "Exit_SMA(C,10)", k);
+		ck_assert_same(eng.ind[1].values[t->entry_bar], cell(f[16]),
+		    "Entry_SMA(C,30)", k);
+		ck_assert_same(eng.ind[1].values[t->exit_bar], cell(f[17]),
+		    "Exit_SMA(C,30)", k);
+		k++;
+	}
+	fclose(in);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_engine_statistics)
+{
+	check_stats_file(&eng, "engine");
+}
+END_TEST
+
+static TCase *
+engine_tcase(void)
+{
+	TCase *tc = tcase_create("engine");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, engine_setup, engine_teardown);
+	tcase_add_test(tc, test_engine_trades);
+	tcase_add_test(tc, test_engine_equity);
+	tcase_add_test(tc, test_engine_indicators);
+	tcase_add_test(tc, test_engine_statistics);
+	return tc;
+}
+
 int
 main(void)
 {
@@ -339,6 +476,7 @@ main(void)
 	free(data);
 	s = suite_create("parity");
 	suite_add_tcase(s, stats_fixture_tcase());
+	suite_add_tcase(s, engine_tcase());
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
