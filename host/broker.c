@@ -241,19 +241,21 @@ broker_position_size(const struct broker *b)
 	return p;
 }
 
-/* _Broker.unrealized P/L: last * sum(int(size)) - sum(size * entry). */
+/* _Broker.unrealized P/L: last * sum(int(size)) - sum(size * entry), each
+ * sum left to right from 0 (one pass computes both). */
 double
 broker_position_pl(const struct broker *b)
 {
-	double s = 0;
+	double p = 0, s = 0;
 	size_t k;
 
 	for (k = 0; k < b->open.n; k++) {
 		const struct trade *t = b->open.v[k];
 
+		p += trunc(t->size);
 		s += t->size * t->entry_price;
 	}
-	return last_price(b) * broker_position_size(b) - s;
+	return last_price(b) * p - s;
 }
 
 double

@@ -5,12 +5,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* fmod(a, b) for finite a >= 0, b > 0 with a / b < 2^52, without libm's
+ * bit-by-bit loop: the truncated quotient q is off by at most one, and
+ * a - q * b computed by one fma is exact once q is right, because fmod's
+ * result is always representable.  An off-by-one q shows as a remainder
+ * outside [0, b), which rounding cannot hide. */
+static double
+fast_fmod(double a, double b)
+{
+	double q = trunc(a / b), r = fma(-q, b, a);
+
+	if (r < 0)
+		r = fma(-(q - 1), b, a);
+	else if (r >= b)
+		r = fma(-(q + 1), b, a);
+	return r;
+}
+
 double
 py_floordiv(double a, double b)
 {
 	double mod, div, q;
 
-	mod = fmod(a, b);
+	if (a >= 0 && b > 0 && isfinite(a) && a / b < 0x1p52)
+		mod = fast_fmod(a, b);
+	else
+		mod = fmod(a, b);
 	div = (a - mod) / b;
 	if (mod != 0 && ((b < 0) != (mod < 0))) {
 		mod += b;
