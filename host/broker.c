@@ -861,8 +861,10 @@ broker_next(struct broker *b, size_t i)
 	double equity;
 
 	b->i = i;
-	process_orders(b);
-	free_dead(b);
+	if (b->queue.n > 0) {
+		process_orders(b);
+		free_dead(b);
+	}
 	equity = broker_equity(b);
 	b->equity[i] = equity;
 	if (equity <= 0) {
