@@ -110,7 +110,7 @@ demo_generate(size_t nbars, uint64_t seed)
 	struct frame *f;
 	size_t i;
 
-	if (nbars == 0)
+	if (nbars == 0 || nbars > DEMO_MAX_BARS)
 		return NULL;
 	f = frame_new(nbars, FRAME_INDEX_DATETIME, "demo");
 	index_fill(f);

@@ -12,6 +12,9 @@ struct frame;
 
 #define DEMO_BARS 2000
 #define DEMO_SEED UINT64_C(20040819)
+/* The business days from 2010-01-04 that pandas' Timestamp range holds
+ * (the last is 2262-04-11). */
+#define DEMO_MAX_BARS 65815
 
 /* Returns a new frame (source "demo", free it with frame_free) of nbars
  * business days (Monday to Friday) from 2010-01-04 on, with a datetime
@@ -19,7 +22,7 @@ struct frame;
  * High >= max(Open, Close), Volume a positive whole number and no extra
  * columns.  Prices follow trending regimes of 15 to 90 bars, so a 10/30
  * SMA crossover trades a few dozen times over DEMO_BARS.  Returns NULL when
- * nbars is 0. */
+ * nbars is 0 or more than DEMO_MAX_BARS. */
 struct frame *demo_generate(size_t nbars, uint64_t seed);
 
 #endif

@@ -39,6 +39,11 @@ START_TEST(test_shape)
 	    TIMEFMT_NS_PER_DAY);
 	frame_free(f);
 	ck_assert_ptr_null(demo_generate(0, DEMO_SEED));
+	ck_assert_ptr_null(demo_generate(DEMO_MAX_BARS + 1, DEMO_SEED));
+	f = demo_generate(DEMO_MAX_BARS, DEMO_SEED);
+	ck_assert_int_eq(timefmt_day_of(f->index[DEMO_MAX_BARS - 1]),
+	    timefmt_days(2262, 4, 11));
+	frame_free(f);
 }
 END_TEST
 
