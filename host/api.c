@@ -14,6 +14,11 @@
 #include "log.h"
 #include "xmalloc.h"
 
+/* The size of struct th_order_req at ABI 1.0: newer plugins may pass a
+ * larger one, older ones never a smaller one. */
+#define REQ_1_0_SIZE (offsetof(struct th_order_req, tag) + \
+	sizeof(((struct th_order_req *)0)->tag))
+
 /* backtesting.py's default size: 1 - 2^-52, "all available margin". */
 #define FULL_SIZE (1.0 - 0x1p-52)
 
@@ -158,6 +163,15 @@ api_indicator_values(th_ctx *ctx, int handle)
  * Orders, trades, position.
  */
 
+/* How much of a host struct fits the caller's (possibly older or newer)
+ * one: the host never writes past what the caller declared, nor claims
+ * more than it filled. */
+static size_t
+fit(uint32_t caller_size, size_t host_size)
+{
+	return caller_size < host_size ? caller_size : host_size;
+}
+
 static double
 nan_if_unset(double price)
 {
@@ -174,7 +188,7 @@ api_order(th_ctx *ctx, int side, const struct th_order_req *req, uint64_t *id)
 
 	if (in->phase != API_NEXT)
 		return wrong_phase(in, call, "next");
-	if (req == NULL || req->struct_size < sizeof *req || (side != 1 &&
+	if (req == NULL || req->struct_size < REQ_1_0_SIZE || (side != 1 &&
 	    side != -1))
 		return misuse(in, call, xstrdup("bad request structure"));
 	o = broker_place(in->broker, side, req->size != 0 ? req->size :
@@ -207,7 +221,7 @@ api_order_get(th_ctx *ctx, int64_t i, struct th_order_info *out)
 		return TH_ERR_INVALID;
 	o = b->queue.v[i];
 	memset(&info, 0, sizeof info);
-	info.struct_size = out->struct_size;
+	info.struct_size = (uint32_t)fit(out->struct_size, sizeof info);
 	info.id = o->id;
 	info.size = o->size;
 	info.limit = nan_if_unset(o->limit);
@@ -215,11 +229,9 @@ api_order_get(th_ctx *ctx, int64_t i, struct th_order_info *out)
 	info.sl = nan_if_unset(o->sl);
 	info.tp = nan_if_unset(o->tp);
 	info.parent_trade = o->parent != NULL ? o->parent->id : 0;
-	info.is_contingent = o->parent != NULL && (o == o->parent->sl_order ||
-	    o == o->parent->tp_order);
+	info.is_contingent = broker_order_is_contingent(o);
 	info.tag = o->tag;
-	memcpy(out, &info, out->struct_size < sizeof info ? out->struct_size :
-	    sizeof info);
+	memcpy(out, &info, fit(out->struct_size, sizeof info));
 	return TH_OK;
 }
 
@@ -284,10 +296,9 @@ api_trade_get(th_ctx *ctx, int closed, int64_t i, struct th_trade_info *out)
 	    tag) + sizeof out->tag)
 		return TH_ERR_INVALID;
 	memset(&info, 0, sizeof info);
-	info.struct_size = out->struct_size;
+	info.struct_size = (uint32_t)fit(out->struct_size, sizeof info);
 	fill_trade_info(b, list->v[i], closed, &info);
-	memcpy(out, &info, out->struct_size < sizeof info ? out->struct_size :
-	    sizeof info);
+	memcpy(out, &info, fit(out->struct_size, sizeof info));
 	return TH_OK;
 }
 
@@ -357,14 +368,13 @@ api_position(th_ctx *ctx, struct th_position *out)
 	    is_short) + sizeof out->is_short)
 		return TH_ERR_INVALID;
 	memset(&p, 0, sizeof p);
-	p.struct_size = out->struct_size;
+	p.struct_size = (uint32_t)fit(out->struct_size, sizeof p);
 	p.size = broker_position_size(b);
 	p.pl = broker_position_pl(b);
 	p.pl_pct = broker_position_pl_pct(b);
 	p.is_long = p.size > 0;
 	p.is_short = p.size < 0;
-	memcpy(out, &p, out->struct_size < sizeof p ? out->struct_size :
-	    sizeof p);
+	memcpy(out, &p, fit(out->struct_size, sizeof p));
 	return TH_OK;
 }
 
@@ -397,19 +407,39 @@ api_cash(th_ctx *ctx)
  * Indicators (init() only).
  */
 
+/* The byte length of the first n code points of a UTF-8 string (all of
+ * it when shorter); *count gets the code points counted. */
+static size_t
+utf8_prefix(const char *s, size_t n, size_t *count)
+{
+	size_t k = 0, len = 0;
+
+	while (s[len] != '\0' && k < n) {
+		len++;
+		while (((unsigned char)s[len] & 0xc0) == 0x80)
+			len++;
+		k++;
+	}
+	*count = k;
+	return len;
+}
+
 /* backtesting.py's _as_str for a data column: O/H/L/C/V for the standard
- * ones, else the name, cut to 9 characters and an ellipsis past 10. */
+ * ones, else the name, cut to 9 characters and an ellipsis past 10
+ * (characters, not bytes, as Python counts). */
 static char *
 short_source(const char *col)
 {
 	const char *std[] = { "Open", "High", "Low", "Close", "Volume" };
-	size_t k;
+	size_t k, nine, count;
 
 	for (k = 0; k < sizeof std / sizeof std[0]; k++)
 		if (strcmp(col, std[k]) == 0)
 			return xstrndup(col, 1);
-	if (strlen(col) > 10)
-		return xasprintf("%.9s\xe2\x80\xa6", col);
+	nine = utf8_prefix(col, 9, &count);
+	(void)utf8_prefix(col, 11, &count);
+	if (count > 10)
+		return xasprintf("%.*s\xe2\x80\xa6", (int)nine, col);
 	return xstrdup(col);
 }
 
@@ -477,6 +507,29 @@ builtin_indicator(struct instance *in, const struct th_indicator_def *def,
 	return TH_OK;
 }
 
+/* A custom indicator's default name, as I(lambda ..., Close, High) gets:
+ * "λ(C,H)", or "λ" without inputs. */
+static char *
+lambda_name(const struct th_indicator_def *def)
+{
+	char *name = xstrdup("\xce\xbb"), *src, *next;
+	uint32_t k;
+
+	for (k = 0; k < def->ninputs; k++) {
+		src = short_source(def->inputs[k]);
+		next = xasprintf("%s%s%s", name, k == 0 ? "(" : ",", src);
+		free(src);
+		free(name);
+		name = next;
+	}
+	if (def->ninputs > 0) {
+		next = xasprintf("%s)", name);
+		free(name);
+		name = next;
+	}
+	return name;
+}
+
 static enum th_status
 custom_indicator(struct instance *in, const struct th_indicator_def *def,
     int *handle)
@@ -510,8 +563,8 @@ custom_indicator(struct instance *in, const struct th_indicator_def *def,
 		    (int)st));
 	}
 	*handle = (int)in->nind;
-	add_indicator(in, xstrdup(def->name != NULL ? def->name :
-	    "\xce\xbb"), out, def->flags);
+	add_indicator(in, def->name != NULL ? xstrdup(def->name) :
+	    lambda_name(def), out, def->flags);
 	return TH_OK;
 }
 

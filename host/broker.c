@@ -3,6 +3,7 @@
  * library's, because parity is bit-level (spec 5.7). */
 #include "broker.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,8 +197,8 @@ broker_free(struct broker *b)
 	b->equity = NULL;
 }
 
-/* Takes an order out of the queue; it stays allocated until the bar ends,
- * because a snapshot of the queue may still point at it. */
+/* Takes an order out of the queue; it stays allocated until the next
+ * broker_next(), because a snapshot of the queue may still point at it. */
 static void
 dequeue(struct broker *b, struct order *o)
 {
@@ -219,8 +220,8 @@ order_new(struct broker *b, double size, const char *tag)
 	return o;
 }
 
-static int
-is_contingent(const struct order *o)
+int
+broker_order_is_contingent(const struct order *o)
 {
 	return o->parent != NULL && (o == o->parent->sl_order ||
 	    o == o->parent->tp_order);
@@ -432,7 +433,7 @@ exclusive_cancel(struct broker *b)
 	for (k = 0; k < b->queue.n; k++) {
 		struct order *o = b->queue.v[k];
 
-		if (!is_contingent(o))
+		if (!broker_order_is_contingent(o))
 			cancel_order(b, o);
 	}
 	for (k = 0; k < b->open.n; k++)
@@ -630,7 +631,7 @@ resolve_fill(struct broker *b, struct order *o, struct fill *f)
 	double high = price_at(b, FRAME_HIGH, i);
 	double low = price_at(b, FRAME_LOW, i);
 	int is_long = o->size > 0;
-	int contingent = is_contingent(o);
+	int contingent = broker_order_is_contingent(o);
 
 	f->stop_hit = 0;
 	if (o->stop != 0) {
@@ -751,11 +752,16 @@ open_trade(struct broker *b, const struct order *o, double adj, double need,
 	t->tag = o->tag != NULL ? xstrdup(o->tag) : NULL;
 	vec_push(&b->open, t);
 	b->cash -= commission(b, need, adj);
-	/* Prices were validated at placement; these cannot fail. */
-	if (o->tp != 0 && set_contingent(b, t, 0, o->tp, &cause) < 0)
-		free(cause);
-	if (o->sl != 0 && set_contingent(b, t, 1, o->sl, &cause) < 0)
-		free(cause);
+	/* Placement checks only the ordering of the prices, so an SL or TP
+	 * outside (0, inf) fails here, on the fill, as Trade.sl's assertion
+	 * does in the library: the run stops. */
+	if ((o->tp != 0 && set_contingent(b, t, 0, o->tp, &cause) < 0) ||
+	    (o->sl != 0 && set_contingent(b, t, 1, o->sl, &cause) < 0)) {
+		if (b->error == NULL)
+			b->error = cause;
+		else
+			free(cause);
+	}
 	return t;
 }
 
@@ -860,17 +866,20 @@ broker_next(struct broker *b, size_t i)
 {
 	double equity;
 
+	assert(i >= 1 && i < b->data->n);
 	b->i = i;
-	if (b->queue.n > 0) {
+	/* Orders dequeued since the last bar (by the broker or by next())
+	 * are referenced by no snapshot any more. */
+	free_dead(b);
+	if (b->queue.n > 0)
 		process_orders(b);
-		free_dead(b);
-	}
+	if (b->error != NULL)
+		return BROKER_ERROR;
 	equity = broker_equity(b);
 	b->equity[i] = equity;
 	if (equity <= 0) {
 		go_bankrupt(b);
-		free_dead(b);
-		return 1;
+		return BROKER_BANKRUPT;
 	}
-	return 0;
+	return BROKER_OK;
 }

@@ -78,19 +78,27 @@ struct broker {
 	double *equity;			/* data->n values, NaN until set */
 	uint64_t next_id;
 	size_t warnings[BROKER_NWARN];
+	char *error;			/* a fatal fill-time error, owned */
+};
+
+enum broker_status {
+	BROKER_OK = 0,
+	BROKER_BANKRUPT = 1,	/* equity <= 0: the run must stop */
+	BROKER_ERROR = -1	/* see broker.error: the run must stop */
 };
 
 /* Checks the parameters as _Broker.__init__ asserts them.  Returns 0, or -1
  * with *cause naming the field. */
 int broker_config_check(const struct broker_config *cfg, char **cause)
 	__attribute__((warn_unused_result));
+/* data is borrowed and must outlive the broker. */
 void broker_init(struct broker *b, const struct broker_config *cfg,
     const struct frame *data);
 void broker_free(struct broker *b);
 
-/* Processes pending orders against bar i, records equity[i] and checks for
- * bankruptcy.  Returns 1 when the account went bankrupt (the run must stop),
- * else 0. */
+/* Processes pending orders against bar i (1 <= i < n: a market order may
+ * need the previous Close), records equity[i] and checks for bankruptcy.
+ * Returns an enum broker_status. */
 int broker_next(struct broker *b, size_t i);
 
 /* Account quantities at the current bar's Close (spec 3.2). */
@@ -103,26 +111,37 @@ double broker_trade_pl(const struct broker *b, const struct trade *t);
 double broker_trade_pl_pct(const struct broker *b, const struct trade *t);
 
 /* Strategy.buy()/sell(): validates as backtesting.py does and queues the
- * order.  side is +1 or -1.  Returns the order, or NULL with *cause. */
+ * order.  side is +1 or -1.  Returns the order (owned by the broker, valid
+ * while it is queued), or NULL with *cause. */
 struct order *broker_place(struct broker *b, int side, double size,
     double limit, double stop, double sl, double tp, const char *tag,
-    char **cause);
+    char **cause)
+	__attribute__((warn_unused_result));
 /* order.cancel().  Returns 0, or -1 when the order is no longer queued. */
-int broker_cancel(struct broker *b, struct order *o);
+int broker_cancel(struct broker *b, struct order *o)
+	__attribute__((warn_unused_result));
 /* trade.sl = price / trade.tp = price (0 removes).  Returns 0, or -1 with
  * *cause for a price that is not in (0, inf). */
-int broker_set_sl(struct broker *b, struct trade *t, double price, char **cause);
-int broker_set_tp(struct broker *b, struct trade *t, double price, char **cause);
+int broker_set_sl(struct broker *b, struct trade *t, double price, char **cause)
+	__attribute__((warn_unused_result));
+int broker_set_tp(struct broker *b, struct trade *t, double price, char **cause)
+	__attribute__((warn_unused_result));
 /* trade.close(portion) and position.close(portion), 0 < portion <= 1. */
 int broker_close_trade(struct broker *b, struct trade *t, double portion,
-    char **cause);
-int broker_close_position(struct broker *b, double portion, char **cause);
+    char **cause)
+	__attribute__((warn_unused_result));
+int broker_close_position(struct broker *b, double portion, char **cause)
+	__attribute__((warn_unused_result));
 
 /* Finalize (spec 1.2 step 6): queues closes of every open trade, last to
  * first, so they execute oldest first. */
 void broker_finalize(struct broker *b);
 
+/* The pending order / open trade with that id, or NULL.  The pointer is
+ * valid until the order leaves the queue / until broker_free(). */
 struct order *broker_find_order(const struct broker *b, uint64_t id);
 struct trade *broker_find_open_trade(const struct broker *b, uint64_t id);
+/* The SL or TP order of its parent trade (Order.is_contingent). */
+int broker_order_is_contingent(const struct order *o);
 
 #endif

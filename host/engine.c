@@ -70,6 +70,17 @@ callback_failed(struct instance *in, enum th_status st, const char *cb,
 	return -1;
 }
 
+/* A fill the broker could not complete (an SL/TP outside (0, inf)). */
+static int
+broker_failed(struct instance *in, struct broker *b, char **cause)
+{
+	char *where = bar_label(in->data, (int64_t)b->i);
+
+	*cause = xasprintf("%s: %s: %s", in->name, where, b->error);
+	free(where);
+	return -1;
+}
+
 static void
 warn_unaffordable(const struct frame *data, double cash)
 {
@@ -90,20 +101,25 @@ run_bars(struct instance *in, const struct engine_options *opt, size_t start,
 {
 	struct broker *b = in->broker;
 	size_t n = in->data->n, i;
+	int st;
 
 	in->phase = API_NEXT;
 	for (i = start; i < n; i++) {
 		in->bar = (int64_t)i;
-		if (broker_next(b, i))
-			return 0;	/* bankrupt: no finalize, no warning */
+		st = broker_next(b, i);
+		if (st == BROKER_BANKRUPT)
+			return 0;	/* no finalize, no warning */
+		if (st == BROKER_ERROR)
+			return broker_failed(in, b, cause);
 		if (callback_failed(in, in->desc->next(&in->pub, in->state),
 		    "next", cause) < 0)
 			return -1;
 	}
 	if (opt->finalize_trades) {
 		broker_finalize(b);
-		if (start < n)
-			(void)broker_next(b, n - 1);
+		/* The extra pass ignores bankruptcy, as the library does. */
+		if (start < n && broker_next(b, n - 1) == BROKER_ERROR)
+			return broker_failed(in, b, cause);
 	} else if (b->open.n > 0)
 		log_warn("some trades remain open at the end of the data; use "
 		    "--finalize-trades to close them and include them in the "

@@ -27,7 +27,7 @@ py_floordiv(double a, double b)
 {
 	double mod, div, q;
 
-	if (a >= 0 && b > 0 && isfinite(a) && a / b < 0x1p52)
+	if (a >= 0 && b > 0 && isfinite(a) && isfinite(b) && a / b < 0x1p52)
 		mod = fast_fmod(a, b);
 	else
 		mod = fmod(a, b);

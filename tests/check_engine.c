@@ -805,6 +805,78 @@ START_TEST(contingent_orders_settable)
 }
 END_TEST
 
+static void
+negative_sl(th_ctx *ctx, int call)
+{
+	if (call == 1)	/* passes the ordering check, fails on the fill */
+		ck_assert_int_eq(th_buy_with(ctx, (struct th_order_req){
+		    .size = 1, .sl = -5 }), TH_OK);
+}
+
+/* An SL outside (0, inf) stops the run on the fill bar, as Trade.sl's
+ * assertion does inside the library's broker. */
+START_TEST(invalid_sl_fails_on_fill)
+{
+	double p[] = { 100, 100, 100, 100 };
+	char *cause = NULL;
+
+	data = test_frame(4, NULL, NULL, NULL, p);
+	next_fn = negative_sl;
+	ck_assert_int_eq(run(&cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "bar 2 (2020-01-03 00:00:00): sl "
+	    "must be 0 (none) or in (0, inf)"));
+	free(cause);
+}
+END_TEST
+
+static enum th_status
+copy_first(const double *const *cols, size_t ncols, size_t n, double *out,
+    void *user)
+{
+	(void)user;
+	ck_assert_uint_eq(ncols, 2);
+	memcpy(out, cols[0], n * sizeof *out);
+	return TH_OK;
+}
+
+static void
+declare_named_indicators(th_ctx *ctx)
+{
+	static const char *const inputs[] = { "Close", "Ценаакции" };
+	static const char *const long_input[] = { "Open", "Сигналпокупки" };
+	struct th_indicator_def d;
+	int h;
+
+	memset(&d, 0, sizeof d);
+	d.struct_size = sizeof d;
+	d.kind = TH_IND_CUSTOM;
+	d.compute = copy_first;
+	d.inputs = inputs;
+	d.ninputs = 2;
+	ck_assert_int_eq(ctx->api->indicator(ctx, &d, &h), TH_OK);
+	d.inputs = long_input;
+	ck_assert_int_eq(ctx->api->indicator(ctx, &d, &h), TH_OK);
+}
+
+/* Default names follow §2.1: λ(args), columns cut by characters. */
+START_TEST(default_indicator_names)
+{
+	double p[] = { 1, 2, 3, 4 };
+	double *extra = xmalloc(4 * sizeof *extra), *extra2 = xmalloc(32);
+
+	data = test_frame(4, NULL, NULL, NULL, p);
+	memcpy(extra, p, sizeof p);
+	memcpy(extra2, p, sizeof p);
+	frame_add_column(data, "Ценаакции", extra);
+	frame_add_column(data, "Сигналпокупки", extra2);
+	init_fn = declare_named_indicators;
+	run(NULL);
+	ck_assert_str_eq(res.ind[0].name, "λ(C,Ценаакции)");
+	ck_assert_str_eq(res.ind[1].name, "λ(O,Сигналпок…)");
+	ck_assert_double_eq(res.ind[0].values[3], 4);
+}
+END_TEST
+
 Suite *
 engine_suite(void)
 {
@@ -840,6 +912,8 @@ engine_suite(void)
 		{ "invalid_size", invalid_size_stops_run },
 		{ "order_in_init", order_in_init_refused },
 		{ "contingent_orders", contingent_orders_settable },
+		{ "invalid_sl_on_fill", invalid_sl_fails_on_fill },
+		{ "default_indicator_names", default_indicator_names },
 	};
 	size_t k;
 

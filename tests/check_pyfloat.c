@@ -13,6 +13,10 @@ START_TEST(floordiv_matches_python)
 	ck_assert_double_eq(py_floordiv(10000 * (1 - 0x1p-52), 112.965), 88);
 	ck_assert_double_eq(py_floordiv(10000 * (1 - 0x1p-52), 210.75), 47);
 	ck_assert(signbit(py_floordiv(-0.0, 5)));
+	ck_assert_double_eq(py_floordiv(10000, INFINITY), 0);
+	ck_assert_double_eq(py_floordiv(0.3, 0.1), 2);
+	ck_assert_double_eq(py_floordiv(3 * 0.1, 0.1), 3);
+	ck_assert_double_eq(py_floordiv(1e300, 1e-300), INFINITY);
 }
 END_TEST
 
