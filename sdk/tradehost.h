@@ -111,7 +111,8 @@ struct th_ctx {
 	const struct th_host_api *api;
 };
 
-/* A read-only view of a column or indicator.  During next() it ends at
+/* Returned by value, so frozen: never grows.  A read-only view of a column
+ * or indicator.  During next() it ends at
  * the current bar: v[n - 1] is the bar whose Close just printed, so no
  * look-ahead is possible.  Valid until the callback returns. */
 struct th_series {
@@ -119,7 +120,8 @@ struct th_series {
 	int64_t n;
 };
 
-/* The bar index, read-only, same length as the columns.  For a datetime
+/* Returned by value, so frozen: never grows.  The bar index, read-only,
+ * same length as the columns.  For a datetime
  * index the values are nanoseconds since 1970-01-01 (timezone-naive). */
 struct th_index {
 	const int64_t *v;
@@ -139,8 +141,8 @@ struct th_param_def {
 };
 
 /*
- * Computes a custom indicator over the complete series, once, in init()
- * (backtesting.py's I(func, ...)).  cols holds ncols full-length columns
+ * [engine-thread] Computes a custom indicator over the complete series,
+ * once, in init() (backtesting.py's I(func, ...)).  cols holds ncols full-length columns
  * requested by name in th_indicator_def.inputs; out has n slots, NaN-filled
  * on entry.  Return TH_OK or an error that aborts the run.
  */
@@ -225,65 +227,91 @@ struct th_host_api {
 	uint16_t abi_major;
 	uint16_t abi_minor;
 
-	/* Logs one line at a level, prefixed with the strategy's name. */
+	/* [engine-thread] Logs one line at a level, prefixed with the
+	 * strategy's name.  Any phase. */
 	void (*log)(th_ctx *ctx, enum th_log_level level, const char *fmt, ...)
 	    TH_PRINTF(3, 4);
-	/* Memory that outlives a callback; freed with free_mem. NULL on
-	 * failure. */
+	/* [engine-thread] Memory that outlives a callback, owned by the
+	 * plugin until it passes it to free_mem.  NULL on failure.  Any
+	 * phase. */
 	void *(*alloc)(th_ctx *ctx, size_t size);
 	void (*free_mem)(th_ctx *ctx, void *ptr);
-	/* Optional features by id "th.<name>/<rev>"; NULL when unsupported. */
+	/* [engine-thread] Optional features by id "th.<name>/<rev>"; NULL
+	 * when unsupported.  A returned table is host-owned and static. */
 	const void *(*get_extension)(th_ctx *ctx, const char *id);
 
-	/* The value of a declared parameter (after --param), or
-	 * TH_ERR_NOT_FOUND. */
+	/* [engine-thread] The value of a declared parameter (after --param),
+	 * or TH_ERR_NOT_FOUND.  Any phase. */
 	enum th_status (*param)(th_ctx *ctx, const char *name, double *value);
 
-	/* The current bar's index i (0-based); -1 during init(). */
+	/* [engine-thread] The current bar's index i (0-based); -1 during
+	 * init(). */
 	int64_t (*bar)(th_ctx *ctx);
-	/* Bars in the whole data set (for sizing buffers in init()). */
-	int64_t (*bar_count)(th_ctx *ctx);
-	/* A standard column, visible up to the current bar (empty in
+	/* [engine-thread] Bars in the whole data set (for sizing buffers in
 	 * init()). */
+	int64_t (*bar_count)(th_ctx *ctx);
+	/* [engine-thread] A standard column, visible up to the current bar
+	 * (empty in init()).  The view is valid until the callback returns. */
 	struct th_series (*column)(th_ctx *ctx, enum th_column col);
-	/* An extra CSV column by name; TH_ERR_NOT_FOUND if absent. */
+	/* [engine-thread] An extra CSV column by name, as column() does;
+	 * TH_ERR_NOT_FOUND if absent. */
 	enum th_status (*column_by_name)(th_ctx *ctx, const char *name,
 	    struct th_series *out);
-	/* The index, visible up to the current bar. */
+	/* [engine-thread] The index, visible up to the current bar; valid
+	 * until the callback returns. */
 	struct th_index (*index)(th_ctx *ctx);
 
-	/* Declares an indicator (init() only) and stores its handle (>= 0). */
+	/* [engine-thread, init() only] Declares an indicator and stores its
+	 * handle (>= 0).  def and its strings are borrowed for the call; a
+	 * custom compute() runs before this returns.  In next(): TH_ERR_STATE
+	 * and the run stops. */
 	enum th_status (*indicator)(th_ctx *ctx,
 	    const struct th_indicator_def *def, int *handle);
-	/* An indicator's values, visible up to the current bar. */
+	/* [engine-thread] An indicator's values, visible up to the current
+	 * bar (empty in init()); valid until the callback returns. */
 	struct th_series (*indicator_values)(th_ctx *ctx, int handle);
 
-	/* Places an order (next() only); side is +1 buy, -1 sell.  Validated
-	 * as backtesting.py does (size, then sl/limit/tp ordering against the
-	 * placement-time Close); *id may be NULL. */
+	/* [engine-thread, next() only] Places an order; side is +1 buy, -1
+	 * sell.  Validated as backtesting.py does (size, then sl/limit/tp
+	 * ordering against the placement-time Close); an invalid order
+	 * returns TH_ERR_INVALID and stops the run after next() returns.
+	 * req is borrowed; *id may be NULL. */
 	enum th_status (*order)(th_ctx *ctx, int side,
 	    const struct th_order_req *req, uint64_t *id);
-	/* Pending orders, in queue order (contingent SL/TP included). */
+	/* [engine-thread] Pending orders, in queue order (contingent SL/TP
+	 * included).  order_get fills what fits out->struct_size; its tag
+	 * is valid until the callback returns. */
 	int64_t (*order_count)(th_ctx *ctx);
 	enum th_status (*order_get)(th_ctx *ctx, int64_t i,
 	    struct th_order_info *out);
+	/* [engine-thread, next() only] order.cancel(); TH_ERR_NOT_FOUND when
+	 * the order is no longer pending (the library raises there; the
+	 * host leaves the choice to the strategy). */
 	enum th_status (*order_cancel)(th_ctx *ctx, uint64_t id);
 
-	/* Open trades (in opening order) and closed trades (in closing
-	 * order). */
+	/* [engine-thread] Open trades (closed = 0, in opening order) and
+	 * closed trades (closed = 1, in closing order).  trade_get fills what
+	 * fits out->struct_size; its tag is valid until the callback
+	 * returns. */
 	int64_t (*trade_count)(th_ctx *ctx, int closed);
 	enum th_status (*trade_get)(th_ctx *ctx, int closed, int64_t i,
 	    struct th_trade_info *out);
-	/* trade.sl = price / trade.tp = price; 0 removes it. */
+	/* [engine-thread, next() only] trade.sl = price / trade.tp = price
+	 * for an open trade; 0 removes it.  A price outside [0, inf) returns
+	 * TH_ERR_INVALID and stops the run; an unknown id TH_ERR_NOT_FOUND. */
 	enum th_status (*trade_set_sl)(th_ctx *ctx, uint64_t id, double price);
 	enum th_status (*trade_set_tp)(th_ctx *ctx, uint64_t id, double price);
-	/* trade.close(portion), 0 < portion <= 1. */
+	/* [engine-thread, next() only] trade.close(portion), 0 < portion
+	 * <= 1 (else TH_ERR_INVALID and the run stops). */
 	enum th_status (*trade_close)(th_ctx *ctx, uint64_t id, double portion);
 
+	/* [engine-thread] The position at the current Close; fills what
+	 * fits out->struct_size. */
 	enum th_status (*position)(th_ctx *ctx, struct th_position *out);
-	/* position.close(portion), 0 < portion <= 1. */
+	/* [engine-thread, next() only] position.close(portion), 0 < portion
+	 * <= 1 (else TH_ERR_INVALID and the run stops). */
 	enum th_status (*position_close)(th_ctx *ctx, double portion);
-	/* Equity and cash at the current Close. */
+	/* [engine-thread] Equity and cash at the current Close. */
 	double (*equity)(th_ctx *ctx);
 	double (*cash)(th_ctx *ctx);
 };
@@ -316,12 +344,14 @@ struct th_plugin {
 	uint32_t state_size;
 	uint32_t state_version;
 
-	/* Declares indicators and reads parameters; data views are empty
-	 * here.  A non-TH_OK return aborts the run. */
+	/* [engine-thread] Declares indicators and reads parameters; data
+	 * views are empty here.  A non-TH_OK return aborts the run. */
 	enum th_status (*init)(th_ctx *ctx, void *state);
-	/* Once per bar from the first bar after warm-up to the last. */
+	/* [engine-thread] Once per bar from the first bar after warm-up to
+	 * the last.  A non-TH_OK return aborts the run. */
 	enum th_status (*next)(th_ctx *ctx, void *state);
-	/* Releases what init() allocated; may be NULL. */
+	/* [engine-thread] Releases what init() allocated; called once per
+	 * instance, also when init() or next() failed.  May be NULL. */
 	void (*fini)(th_ctx *ctx, void *state);
 };
 
