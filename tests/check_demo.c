@@ -6,6 +6,7 @@
 #include "demo.h"
 #include "frame.h"
 #include "suites.h"
+#include "testutil.h"
 #include "timefmt.h"
 
 /* FNV-1a over the index and the five columns, byte by byte. */
@@ -149,26 +150,16 @@ START_TEST(test_sma_crossings)
 }
 END_TEST
 
-static void
-add_case(Suite *s, const char *name, const TTest *fn)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_set_timeout(tc, 10);
-	tcase_add_test(tc, fn);
-	suite_add_tcase(s, tc);
-}
-
 Suite *
 demo_suite(void)
 {
 	Suite *s = suite_create("demo");
 
-	add_case(s, "shape", test_shape);
-	add_case(s, "deterministic", test_deterministic);
-	add_case(s, "golden", test_golden);
-	add_case(s, "ohlc_consistent", test_ohlc_consistent);
-	add_case(s, "business_days", test_business_days);
-	add_case(s, "sma_crossings", test_sma_crossings);
+	test_add_case(s, "shape", test_shape);
+	test_add_case(s, "deterministic", test_deterministic);
+	test_add_case(s, "golden", test_golden);
+	test_add_case(s, "ohlc_consistent", test_ohlc_consistent);
+	test_add_case(s, "business_days", test_business_days);
+	test_add_case(s, "sma_crossings", test_sma_crossings);
 	return s;
 }

@@ -684,29 +684,19 @@ START_TEST(test_csv_errors)
 }
 END_TEST
 
-static void
-add_case(Suite *s, const char *name, const TTest *fn)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_set_timeout(tc, 10);
-	tcase_add_test(tc, fn);
-	suite_add_tcase(s, tc);
-}
-
 Suite *
 report_suite(void)
 {
 	Suite *s = suite_create("report");
 
-	add_case(s, "table_pandas", test_table_pandas);
-	add_case(s, "table_integer_index", test_table_integer_index);
-	add_case(s, "table_formats", test_table_formats);
-	add_case(s, "table_zero_trades", test_table_zero_trades);
-	add_case(s, "json", test_json);
-	add_case(s, "json_nan_null", test_json_nan_null);
-	add_case(s, "trades_csv", test_trades_csv);
-	add_case(s, "equity_csv", test_equity_csv);
-	add_case(s, "csv_errors", test_csv_errors);
+	test_add_case(s, "table_pandas", test_table_pandas);
+	test_add_case(s, "table_integer_index", test_table_integer_index);
+	test_add_case(s, "table_formats", test_table_formats);
+	test_add_case(s, "table_zero_trades", test_table_zero_trades);
+	test_add_case(s, "json", test_json);
+	test_add_case(s, "json_nan_null", test_json_nan_null);
+	test_add_case(s, "trades_csv", test_trades_csv);
+	test_add_case(s, "equity_csv", test_equity_csv);
+	test_add_case(s, "csv_errors", test_csv_errors);
 	return s;
 }

@@ -421,34 +421,24 @@ START_TEST(test_key_order)
 }
 END_TEST
 
-static void
-add_case(Suite *s, const char *name, const TTest *fn)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_set_timeout(tc, 10);
-	tcase_add_test(tc, fn);
-	suite_add_tcase(s, tc);
-}
-
 Suite *
 stats_suite(void)
 {
 	Suite *s = suite_create("stats");
 
-	add_case(s, "compute_drawdown", test_compute_drawdown);
-	add_case(s, "drawdown_from_equity", test_drawdown_from_equity);
-	add_case(s, "drawdown_degenerate", test_drawdown_degenerate);
-	add_case(s, "zero_trades", test_zero_trades);
-	add_case(s, "integer_index", test_integer_index);
-	add_case(s, "round_up_daily", test_round_up_daily);
-	add_case(s, "round_up_hourly", test_round_up_hourly);
-	add_case(s, "geomean_total_loss", test_geomean_total_loss);
-	add_case(s, "profit_factor_no_winners", test_profit_factor_no_winners);
-	add_case(s, "commissions_key", test_commissions_key);
-	add_case(s, "weekly_annualisation", test_weekly_annualisation);
-	add_case(s, "buy_hold_and_exposure", test_buy_hold_and_exposure);
-	add_case(s, "data_period", test_data_period);
-	add_case(s, "key_order", test_key_order);
+	test_add_case(s, "compute_drawdown", test_compute_drawdown);
+	test_add_case(s, "drawdown_from_equity", test_drawdown_from_equity);
+	test_add_case(s, "drawdown_degenerate", test_drawdown_degenerate);
+	test_add_case(s, "zero_trades", test_zero_trades);
+	test_add_case(s, "integer_index", test_integer_index);
+	test_add_case(s, "round_up_daily", test_round_up_daily);
+	test_add_case(s, "round_up_hourly", test_round_up_hourly);
+	test_add_case(s, "geomean_total_loss", test_geomean_total_loss);
+	test_add_case(s, "profit_factor_no_winners", test_profit_factor_no_winners);
+	test_add_case(s, "commissions_key", test_commissions_key);
+	test_add_case(s, "weekly_annualisation", test_weekly_annualisation);
+	test_add_case(s, "buy_hold_and_exposure", test_buy_hold_and_exposure);
+	test_add_case(s, "data_period", test_data_period);
+	test_add_case(s, "key_order", test_key_order);
 	return s;
 }

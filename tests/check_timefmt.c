@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "suites.h"
+#include "testutil.h"
 #include "timefmt.h"
 
 #define SEC INT64_C(1000000000)
@@ -204,29 +205,19 @@ START_TEST(test_small_buffer)
 }
 END_TEST
 
-static void
-add_case(Suite *s, const char *name, const TTest *fn)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_set_timeout(tc, 10);
-	tcase_add_test(tc, fn);
-	suite_add_tcase(s, tc);
-}
-
 Suite *
 timefmt_suite(void)
 {
 	Suite *s = suite_create("timefmt");
 
-	add_case(s, "days_known", test_days_known);
-	add_case(s, "civil_roundtrip", test_civil_roundtrip);
-	add_case(s, "weekday_day_of", test_weekday_day_of);
-	add_case(s, "parse_shapes", test_parse_shapes);
-	add_case(s, "parse_rejects", test_parse_rejects);
-	add_case(s, "parse_range", test_parse_range);
-	add_case(s, "timestamp_format", test_timestamp_format);
-	add_case(s, "timedelta_format", test_timedelta_format);
-	add_case(s, "small_buffer", test_small_buffer);
+	test_add_case(s, "days_known", test_days_known);
+	test_add_case(s, "civil_roundtrip", test_civil_roundtrip);
+	test_add_case(s, "weekday_day_of", test_weekday_day_of);
+	test_add_case(s, "parse_shapes", test_parse_shapes);
+	test_add_case(s, "parse_rejects", test_parse_rejects);
+	test_add_case(s, "parse_range", test_parse_range);
+	test_add_case(s, "timestamp_format", test_timestamp_format);
+	test_add_case(s, "timedelta_format", test_timedelta_format);
+	test_add_case(s, "small_buffer", test_small_buffer);
 	return s;
 }

@@ -70,3 +70,13 @@ test_temp_file(const char *text)
 	close(fd);
 	return xstrdup(tmpl);
 }
+
+void
+test_add_case(Suite *s, const char *name, const TTest *fn)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, 10);
+	tcase_add_test(tc, fn);
+	suite_add_tcase(s, tc);
+}

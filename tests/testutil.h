@@ -2,6 +2,7 @@
 #ifndef TH_TESTUTIL_H
 #define TH_TESTUTIL_H
 
+#include <check.h>
 #include <stddef.h>
 
 #include "frame.h"
@@ -15,6 +16,8 @@ char *test_shared_path(const char *rel);
  * then equals close, high = max(open, close), low = min(open, close). */
 struct frame *test_frame(size_t n, const double *open, const double *high,
     const double *low, const double *close);
+/* Adds a TCase of one test, with a 10 s timeout, to s. */
+void test_add_case(Suite *s, const char *name, const TTest *fn);
 /* Writes text to a fresh temporary file and returns its path; caller frees
  * and unlinks. */
 char *test_temp_file(const char *text);
