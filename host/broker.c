@@ -193,7 +193,9 @@ broker_free(struct broker *b)
 	vec_free(&b->trade_snap);
 	vec_free(&b->open);
 	vec_free(&b->closed);
+	free(b->error);
 	free(b->equity);
+	b->error = NULL;
 	b->equity = NULL;
 }
 
