@@ -233,21 +233,11 @@ broker_order_is_contingent(const struct order *o)
  * Account quantities (spec 3.2, 1.6).
  */
 
-double
-broker_position_size(const struct broker *b)
-{
-	double p = 0;
-	size_t k;
-
-	for (k = 0; k < b->open.n; k++)
-		p += trunc(((struct trade *)b->open.v[k])->size);
-	return p;
-}
-
-/* _Broker.unrealized P/L: last * sum(int(size)) - sum(size * entry), each
- * sum left to right from 0 (one pass computes both). */
-double
-broker_position_pl(const struct broker *b)
+/* Recomputes sum(int(size)) and sum(size * entry) over the open trades,
+ * left to right from 0 as the library sums them, whenever the list or a
+ * size changes, so that the per-bar equity needs no loop. */
+static void
+update_position_sums(struct broker *b)
 {
 	double p = 0, s = 0;
 	size_t k;
@@ -258,7 +248,21 @@ broker_position_pl(const struct broker *b)
 		p += trunc(t->size);
 		s += t->size * t->entry_price;
 	}
-	return last_price(b) * p - s;
+	b->pos_units = p;
+	b->pos_cost = s;
+}
+
+double
+broker_position_size(const struct broker *b)
+{
+	return b->pos_units;
+}
+
+/* _Broker unrealized P/L: last * sum(int(size)) - sum(size * entry). */
+double
+broker_position_pl(const struct broker *b)
+{
+	return last_price(b) * b->pos_units - b->pos_cost;
 }
 
 double
@@ -332,6 +336,7 @@ close_trade(struct broker *b, struct trade *t, double price, size_t bar)
 	double exit_commission;
 
 	vec_remove(&b->open, t);
+	update_position_sums(b);
 	/* The SL/TP orders die with the bar; keep what _trades reports. */
 	t->sl_value = t->sl_order != NULL ? t->sl_order->stop : 0;
 	t->tp_value = t->tp_order != NULL ? t->tp_order->limit : 0;
@@ -361,7 +366,7 @@ reduce_trade(struct broker *b, struct trade *t, double price, double q,
 		close_trade(b, t, price, bar);
 		return;
 	}
-	t->size = left;
+	t->size = left;	/* the piece's close below updates the sums */
 	if (t->sl_order != NULL)
 		t->sl_order->size = -t->size;
 	if (t->tp_order != NULL)
@@ -753,6 +758,7 @@ open_trade(struct broker *b, const struct order *o, double adj, double need,
 	t->entry_bar = bar;
 	t->tag = o->tag != NULL ? xstrdup(o->tag) : NULL;
 	vec_push(&b->open, t);
+	update_position_sums(b);
 	b->cash -= commission(b, need, adj);
 	/* Placement checks only the ordering of the prices, so an SL or TP
 	 * outside (0, inf) fails here, on the fill, as Trade.sl's assertion

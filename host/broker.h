@@ -79,6 +79,8 @@ struct broker {
 	uint64_t next_id;
 	size_t warnings[BROKER_NWARN];
 	char *error;			/* a fatal fill-time error, owned */
+	double pos_units;		/* sum(int(size)) over open trades */
+	double pos_cost;		/* sum(size * entry) over open trades */
 };
 
 enum broker_status {

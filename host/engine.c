@@ -111,8 +111,9 @@ run_bars(struct instance *in, const struct engine_options *opt, size_t start,
 			return 0;	/* no finalize, no warning */
 		if (st == BROKER_ERROR)
 			return broker_failed(in, b, cause);
-		if (callback_failed(in, in->desc->next(&in->pub, in->state),
-		    "next", cause) < 0)
+		st = in->desc->next(&in->pub, in->state);
+		if ((st != TH_OK || in->error != NULL) &&
+		    callback_failed(in, st, "next", cause) < 0)
 			return -1;
 	}
 	if (opt->finalize_trades) {
