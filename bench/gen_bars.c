@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "demo.h"
 #include "timefmt.h"
 
 #define DAILY_MAX 70000
@@ -21,21 +22,11 @@ struct walk {
 	int left;
 };
 
-static uint64_t
-splitmix(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
 /* Uniform in [-0.5, 0.5). */
 static double
 centered(struct walk *w)
 {
-	return (double)(splitmix(&w->state) >> 11) * 0x1.0p-53 - 0.5;
+	return (double)(demo_splitmix(&w->state) >> 11) * 0x1.0p-53 - 0.5;
 }
 
 static double
@@ -50,7 +41,7 @@ bar_print(FILE *fp, struct walk *w, const char *stamp)
 	double o, c, h, l;
 
 	if (w->left-- == 0) {
-		w->left = 10 + (int)(splitmix(&w->state) % 80);
+		w->left = 10 + (int)(demo_splitmix(&w->state) % 80);
 		w->drift = centered(w) * 0.008;
 		if ((w->price < 50 && w->drift < 0) ||
 		    (w->price > 900 && w->drift > 0))
@@ -63,7 +54,7 @@ bar_print(FILE *fp, struct walk *w, const char *stamp)
 	w->price = c;
 	fprintf(fp, "%s,%.2f,%.2f,%.2f,%.2f,%" PRIu64 "\n", stamp, cents(o),
 	    cents(h), cents(l), cents(c),
-	    100000 + splitmix(&w->state) % 9900000);
+	    100000 + demo_splitmix(&w->state) % 9900000);
 }
 
 /* Writes the header and n bars (1 <= n <= MAX_BARS) to fp. */

@@ -15,8 +15,8 @@ struct demo {
 	size_t left;			/* bars left in the regime */
 };
 
-static uint64_t
-splitmix(uint64_t *s)
+uint64_t
+demo_splitmix(uint64_t *s)
 {
 	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
 
@@ -29,7 +29,7 @@ splitmix(uint64_t *s)
 static double
 uniform(struct demo *d)
 {
-	return (double)(splitmix(&d->state) >> 11) * 0x1.0p-53;
+	return (double)(demo_splitmix(&d->state) >> 11) * 0x1.0p-53;
 }
 
 /* Roughly standard normal (Irwin-Hall of 12), free of libm functions whose
@@ -56,7 +56,7 @@ cents(double x)
 static void
 regime_next(struct demo *d)
 {
-	d->left = 15 + (size_t)(splitmix(&d->state) % 76);
+	d->left = 15 + (size_t)(demo_splitmix(&d->state) % 76);
 	d->drift = (uniform(d) - 0.5) * 0.008;
 	d->vol = 0.008 + 0.012 * uniform(d);
 	if (d->price < 40)
@@ -86,7 +86,7 @@ bar_next(struct demo *d, struct frame *f, size_t i)
 	f->cols[FRAME_LOW][i] = cents(l);
 	f->cols[FRAME_CLOSE][i] = cents(c);
 	f->cols[FRAME_VOLUME][i] =
-	    (double)(200000 + splitmix(&d->state) % 1800000);
+	    (double)(200000 + demo_splitmix(&d->state) % 1800000);
 }
 
 /* Monday 2010-01-04 and the business days after it. */

@@ -24,5 +24,8 @@ struct frame;
  * SMA crossover trades a few dozen times over DEMO_BARS.  Returns NULL when
  * nbars is 0 or more than DEMO_MAX_BARS. */
 struct frame *demo_generate(size_t nbars, uint64_t seed);
+/* The next value of the splitmix64 stream in *state (the generator behind
+ * the demo data, shared with bench/gen_bars). */
+uint64_t demo_splitmix(uint64_t *state);
 
 #endif

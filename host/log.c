@@ -15,12 +15,6 @@ log_set_level(enum log_level level)
 	max_level = level;
 }
 
-enum log_level
-log_get_level(void)
-{
-	return max_level;
-}
-
 void
 log_set_sink(void (*fn)(enum log_level, const char *, void *), void *arg)
 {

@@ -7,7 +7,6 @@
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 void log_set_level(enum log_level level);
-enum log_level log_get_level(void);
 /* Sends every message to fn instead of stderr (NULL restores stderr); used
  * by tests to assert on warnings. */
 void log_set_sink(void (*fn)(enum log_level, const char *msg, void *arg), void *arg);

@@ -844,16 +844,3 @@ stats_find(const struct stats *s, const char *key)
 			return &s->item[k];
 	return NULL;
 }
-
-double
-stats_number(const struct stat *st)
-{
-	switch (st->kind) {
-	case STAT_FLOAT:
-		return st->f;
-	case STAT_STRING:
-		return NAN;
-	default:
-		return (double)st->i;
-	}
-}

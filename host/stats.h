@@ -73,9 +73,6 @@ void stats_compute_rf(const struct run_result *r, double rf,
 
 /* Returns the statistic called key, or NULL. */
 const struct stat *stats_find(const struct stats *s, const char *key);
-/* The value of st as a double: f for a float, i otherwise (nanoseconds for
- * timestamps and durations), NaN for a string. */
-double stats_number(const struct stat *st);
 
 /* The pandas data period of a datetime index (spec 5.5): the median of the
  * last 100 index differences, in nanoseconds, 0 for a single bar. */
