@@ -112,9 +112,8 @@ run_bars(struct instance *in, const struct engine_options *opt, size_t start,
 		if (st == BROKER_ERROR)
 			return broker_failed(in, b, cause);
 		st = in->desc->next(&in->pub, in->state);
-		if ((st != TH_OK || in->error != NULL) &&
-		    callback_failed(in, st, "next", cause) < 0)
-			return -1;
+		if (st != TH_OK || in->error != NULL)
+			return callback_failed(in, st, "next", cause);
 	}
 	if (opt->finalize_trades) {
 		broker_finalize(b);
