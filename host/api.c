@@ -457,9 +457,26 @@ default_name(const struct th_indicator_def *def, const char *kind_name,
 	return name;
 }
 
+/* pandas' Series.bfill(): each NaN takes the next valid value. */
+static void
+back_fill(double *v, size_t n)
+{
+	double next = NAN;
+	size_t k;
+
+	for (k = n; k > 0; k--) {
+		if (isnan(v[k - 1]))
+			v[k - 1] = next;
+		else
+			next = v[k - 1];
+	}
+}
+
 static void
 add_indicator(struct instance *in, char *name, double *values, uint32_t flags)
 {
+	if (flags & TH_IND_BFILL)
+		back_fill(values, in->data->n);
 	in->ind = xreallocarray(in->ind, in->nind + 1, sizeof *in->ind);
 	in->ind[in->nind].name = name;
 	in->ind[in->nind].values = values;
@@ -579,6 +596,10 @@ api_indicator(th_ctx *ctx, const struct th_indicator_def *def, int *handle)
 	    offsetof(struct th_indicator_def, ninputs) + sizeof def->ninputs)
 		return misuse(in, "indicator", xstrdup("bad definition "
 		    "structure"));
+	if (def->flags & ~(uint32_t)(TH_IND_NO_WARMUP | TH_IND_BFILL |
+	    TH_IND_HIDDEN))
+		return misuse(in, "indicator", xasprintf("unknown flags 0x%x",
+		    (unsigned)def->flags));
 	if (def->kind != TH_IND_CUSTOM && def->period < 1)
 		return misuse(in, "indicator", xstrdup("period must be >= 1"));
 	if (def->kind == TH_IND_CUSTOM)

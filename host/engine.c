@@ -176,11 +176,16 @@ collect_indicators(struct instance *in, struct run_result *out)
 {
 	size_t k;
 
-	out->nind = in->nind;
 	out->ind = xcalloc(in->nind, sizeof *out->ind);
 	for (k = 0; k < in->nind; k++) {
-		out->ind[k].name = in->ind[k].name;
-		out->ind[k].values = in->ind[k].values;
+		if (in->ind[k].flags & TH_IND_HIDDEN) {
+			free(in->ind[k].name);
+			free(in->ind[k].values);
+			continue;
+		}
+		out->ind[out->nind].name = in->ind[k].name;
+		out->ind[out->nind].values = in->ind[k].values;
+		out->nind++;
 	}
 	free(in->ind);
 	in->ind = NULL;

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define TH_ABI_MAJOR 1
-#define TH_ABI_MINOR 0
+#define TH_ABI_MINOR 1
 
 #if defined(__GNUC__)
 #define TH_EXPORT __attribute__((visibility("default")))
@@ -92,6 +92,10 @@ enum th_indicator_kind {
 /* th_indicator_def.flags */
 #define TH_IND_NO_WARMUP 0x1u	/* backtesting.py's scatter=True: does not
 				 * delay the first next() */
+#define TH_IND_BFILL 0x2u	/* (1.1) values before the first valid one
+				 * take it, as pandas' .bfill() */
+#define TH_IND_HIDDEN 0x4u	/* (1.1) a helper array, not self.I(): no
+				 * Entry_/Exit_ columns in the trades table */
 
 enum th_param_type {
 	TH_PARAM_INT = 1,	/* a whole number */

@@ -1,0 +1,253 @@
+#include "settings.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+void
+settings_init(struct settings *s)
+{
+	memset(s, 0, sizeof *s);
+	s->engine.broker.cash = 10000;
+	s->engine.broker.margin = 1;
+	s->risk.risk_per_trade = 0.01;
+	s->risk.atr_multiple = 2;
+	s->risk.trading_start = -1;
+	s->risk.trading_end = -1;
+	s->risk.flatten_at = -1;
+	s->log_level = LOG_WARN;
+	s->log_stderr = 1;
+	s->state_fsync = 1;
+}
+
+static void
+free_strings(char **v, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		free(v[k]);
+	free(v);
+}
+
+void
+settings_clear_params(struct settings *s)
+{
+	free_strings(s->params, s->nparams);
+	s->params = NULL;
+	s->nparams = 0;
+}
+
+void
+settings_clear_files(struct settings *s)
+{
+	size_t k;
+
+	for (k = 0; k < s->nfiles; k++) {
+		free(s->files[k].symbol);
+		free(s->files[k].path);
+	}
+	free(s->files);
+	s->files = NULL;
+	s->nfiles = 0;
+}
+
+static void
+clear_symbols(struct settings *s)
+{
+	free_strings(s->symbols, s->nsymbols);
+	s->symbols = NULL;
+	s->nsymbols = 0;
+}
+
+void
+settings_free(struct settings *s)
+{
+	free(s->config_path);
+	free(s->plugin);
+	settings_clear_params(s);
+	clear_symbols(s);
+	free(s->data_path);
+	settings_clear_files(s);
+	free(s->log_file);
+	free(s->audit_path);
+	free(s->state_path);
+	free(s->trades_path);
+	free(s->equity_path);
+	memset(s, 0, sizeof *s);
+}
+
+void
+settings_set_string(char **field, const char *value)
+{
+	free(*field);
+	*field = value != NULL ? xstrdup(value) : NULL;
+}
+
+void
+settings_add_param(struct settings *s, const char *assignment)
+{
+	s->params = xreallocarray(s->params, s->nparams + 1,
+	    sizeof *s->params);
+	s->params[s->nparams++] = xstrdup(assignment);
+}
+
+void
+settings_add_symbol(struct settings *s, const char *symbol)
+{
+	s->symbols = xreallocarray(s->symbols, s->nsymbols + 1,
+	    sizeof *s->symbols);
+	s->symbols[s->nsymbols++] = xstrdup(symbol);
+}
+
+void
+settings_add_file(struct settings *s, const char *symbol, const char *path)
+{
+	s->files = xreallocarray(s->files, s->nfiles + 1, sizeof *s->files);
+	s->files[s->nfiles].symbol = xstrdup(symbol);
+	s->files[s->nfiles].path = xstrdup(path);
+	s->nfiles++;
+}
+
+static int
+symbol_name_ok(const char *name)
+{
+	const char *p;
+
+	if (*name == '\0')
+		return 0;
+	for (p = name; *p != '\0'; p++)
+		if (*p == '/' || *p == ',' || *p == '=' || (unsigned char)*p <= ' ')
+			return 0;
+	return 1;
+}
+
+int
+settings_set_symbols(struct settings *s, const char *list, char **cause)
+{
+	char *copy = xstrdup(list), *save = NULL, *tok;
+	size_t k;
+	int rc = 0;
+
+	clear_symbols(s);
+	if (*list == '\0' || list[strlen(list) - 1] == ',') {
+		*cause = xasprintf("symbols: empty name in '%s'", list);
+		free(copy);
+		return -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok != NULL && rc == 0;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (!symbol_name_ok(tok)) {
+			*cause = xasprintf("symbols: bad name '%s'", tok);
+			rc = -1;
+		}
+		for (k = 0; k < s->nsymbols && rc == 0; k++)
+			if (strcmp(s->symbols[k], tok) == 0) {
+				*cause = xasprintf("symbols: '%s' is listed "
+				    "twice", tok);
+				rc = -1;
+			}
+		if (rc == 0)
+			settings_add_symbol(s, tok);
+	}
+	free(copy);
+	return rc;
+}
+
+static int
+check_fraction(const char *key, double v, char **cause)
+{
+	if (!(v >= 0 && v <= 1)) {
+		*cause = xasprintf("risk.%s: must be in [0, 1], got %g", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_nonneg(const char *key, double v, char **cause)
+{
+	if (!(v >= 0) || isinf(v)) {
+		*cause = xasprintf("risk.%s: must be a number >= 0, got %g",
+		    key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_clock(const char *key, int32_t v, char **cause)
+{
+	if (v < -1 || v >= 86400) {
+		*cause = xasprintf("risk.%s: must be a time of day", key);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_risk(const struct risk_config *r, char **cause)
+{
+	if (check_nonneg("max_open_positions", (double)r->max_open_positions,
+	    cause) < 0 ||
+	    check_fraction("max_position_fraction", r->max_position_fraction,
+	    cause) < 0 ||
+	    check_fraction("risk_per_trade", r->risk_per_trade, cause) < 0 ||
+	    check_nonneg("atr_multiple", r->atr_multiple, cause) < 0 ||
+	    check_nonneg("min_cash_reserve", r->min_cash_reserve, cause) < 0 ||
+	    check_nonneg("max_trades_per_day", (double)r->max_trades_per_day,
+	    cause) < 0 ||
+	    check_nonneg("max_orders_per_second", r->max_orders_per_second,
+	    cause) < 0 ||
+	    check_nonneg("order_burst", (double)r->order_burst, cause) < 0 ||
+	    check_fraction("daily_loss_limit", r->daily_loss_limit, cause) < 0 ||
+	    check_fraction("max_drawdown", r->max_drawdown, cause) < 0 ||
+	    check_nonneg("max_orders_per_strategy_day",
+	    (double)r->max_orders_per_strategy_day, cause) < 0 ||
+	    check_clock("trading_start", r->trading_start, cause) < 0 ||
+	    check_clock("trading_end", r->trading_end, cause) < 0 ||
+	    check_clock("flatten_at", r->flatten_at, cause) < 0)
+		return -1;
+	if ((r->trading_start < 0) != (r->trading_end < 0)) {
+		*cause = xstrdup("risk.trading_hours: needs both a start and "
+		    "an end");
+		return -1;
+	}
+	if (r->atr_multiple == 0) {
+		*cause = xstrdup("risk.atr_multiple: must be > 0");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_data(const struct settings *s, char **cause)
+{
+	size_t k, j;
+
+	if (s->nfiles > 0 && s->data_path != NULL) {
+		*cause = xstrdup("data: give either a path or SYMBOL=FILE "
+		    "pairs, not both");
+		return -1;
+	}
+	for (k = 0; k < s->nfiles; k++)
+		for (j = 0; j < k; j++)
+			if (strcmp(s->files[k].symbol, s->files[j].symbol) == 0) {
+				*cause = xasprintf("data: symbol '%s' has two "
+				    "files", s->files[k].symbol);
+				return -1;
+			}
+	return 0;
+}
+
+int
+settings_check(const struct settings *s, char **cause)
+{
+	if (broker_config_check(&s->engine.broker, cause) < 0)
+		return -1;
+	if (check_risk(&s->risk, cause) < 0)
+		return -1;
+	return check_data(s, cause);
+}

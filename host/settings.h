@@ -1,0 +1,100 @@
+/* Everything one run is configured with: the command line and the
+ * configuration file (tradehost.conf(5)) both write into a struct settings,
+ * the file first, then the command line on top. */
+#ifndef TH_SETTINGS_H
+#define TH_SETTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "log.h"
+
+/* The pre-trade limits of risk.c.  Zero (or -1 for the clock times) means
+ * the limit is off; every limit is off by default. */
+struct risk_config {
+	int64_t max_open_positions;	/* symbols with a position */
+	double max_position_fraction;	/* |position value| / equity */
+	double risk_per_trade;		/* th_risk_units() default fraction */
+	double atr_multiple;		/* th_risk_units() default multiple */
+	double min_cash_reserve;	/* margin that must stay available */
+	int64_t max_trades_per_day;	/* entry orders, account-wide */
+	double max_orders_per_second;	/* token bucket refill rate */
+	int64_t order_burst;		/* token bucket capacity */
+	double daily_loss_limit;	/* fraction of the day's first equity */
+	double max_drawdown;		/* fraction of the peak equity */
+	int32_t trading_start;		/* seconds after midnight, -1 = none */
+	int32_t trading_end;		/* exclusive; -1 = none */
+	int32_t flatten_at;		/* seconds after midnight, -1 = none */
+	int64_t max_orders_per_strategy_day; /* per strategy instance */
+	int duplicate_guard;		/* refuse an identical pending order */
+};
+
+/* SYMBOL=FILE: one data file per symbol. */
+struct symbol_file {
+	char *symbol;
+	char *path;
+};
+
+struct settings {
+	char *config_path;		/* the file read, NULL = none */
+
+	/* strategy */
+	char *plugin;
+	char **params;			/* "NAME=VALUE", applied in order */
+	size_t nparams;
+	char **symbols;			/* NULL/0 = one symbol */
+	size_t nsymbols;
+
+	/* data: a file, a directory of SYMBOL.csv, or SYMBOL=FILE pairs;
+	 * none of them = the built-in demo data */
+	char *data_path;
+	struct symbol_file *files;
+	size_t nfiles;
+
+	/* broker and run */
+	struct engine_options engine;
+
+	struct risk_config risk;
+
+	/* logging */
+	enum log_level log_level;
+	char *log_file;			/* strftime pattern, NULL = none */
+	int log_stderr;			/* default 1 */
+	char *audit_path;		/* NULL = no audit trail */
+
+	/* state */
+	char *state_path;		/* NULL = no persistence */
+	int state_fsync;		/* default 1 */
+
+	/* report */
+	int json;
+	char *trades_path;
+	char *equity_path;
+};
+
+/* Defaults: cash 10000, margin 1, every risk limit off, log level warn to
+ * stderr, fsync on. */
+void settings_init(struct settings *s);
+void settings_free(struct settings *s);
+
+/* The setters own their copies and replace any earlier value, so that the
+ * command line overrides the file. */
+void settings_set_string(char **field, const char *value);
+void settings_add_param(struct settings *s, const char *assignment);
+void settings_clear_params(struct settings *s);
+/* Splits "A,B,C" into s->symbols (replacing them).  Returns 0, or -1 with
+ * *cause for an empty or duplicate name. */
+int settings_set_symbols(struct settings *s, const char *list, char **cause)
+	__attribute__((warn_unused_result));
+void settings_add_symbol(struct settings *s, const char *symbol);
+void settings_add_file(struct settings *s, const char *symbol,
+    const char *path);
+void settings_clear_files(struct settings *s);
+
+/* Checks the whole: broker ranges, risk ranges and that the data sources
+ * name each symbol once.  Returns 0, or -1 with *cause naming the key. */
+int settings_check(const struct settings *s, char **cause)
+	__attribute__((warn_unused_result));
+
+#endif
