@@ -400,7 +400,7 @@ api_equity(th_ctx *ctx)
 static double
 api_cash(th_ctx *ctx)
 {
-	return inst(ctx)->broker->cash;
+	return inst(ctx)->broker->acct->cash;
 }
 
 /*

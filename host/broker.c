@@ -144,11 +144,46 @@ broker_init(struct broker *b, const struct broker_config *cfg,
 	b->cfg = *cfg;
 	b->data = data;
 	b->leverage = 1 / cfg->margin;
-	b->cash = cfg->cash;
+	b->solo_member = b;
+	b->solo.members = &b->solo_member;
+	b->solo.n = 1;
+	b->solo.cash = cfg->cash;
+	b->acct = &b->solo;
 	b->next_id = 1;
 	b->equity = xmalloc(data->n * sizeof *b->equity);
 	for (k = 0; k < data->n; k++)
 		b->equity[k] = NAN;
+}
+
+void
+broker_join(struct broker *b, struct account *a)
+{
+	a->members = xreallocarray(a->members, a->n + 1, sizeof *a->members);
+	a->members[a->n++] = b;
+	b->acct = a;
+}
+
+static void
+emit(struct broker *b, enum broker_event_kind kind, uint64_t order_id,
+    uint64_t trade_id, double size, double price, const char *reason)
+{
+	struct broker_event ev;
+
+	if (b->on_event == NULL)
+		return;
+	ev.kind = kind;
+	ev.order_id = order_id;
+	ev.trade_id = trade_id;
+	ev.size = size;
+	ev.price = price;
+	ev.reason = reason;
+	b->on_event(b->event_arg, b, &ev);
+}
+
+static void
+emit_cancel(struct broker *b, const struct order *o, const char *reason)
+{
+	emit(b, BROKER_EV_CANCEL, o->id, 0, o->size, 0, reason);
 }
 
 static void
@@ -193,6 +228,8 @@ broker_free(struct broker *b)
 	vec_free(&b->trade_snap);
 	vec_free(&b->open);
 	vec_free(&b->closed);
+	if (b->acct == &b->solo)
+		b->acct = NULL;
 	free(b->error);
 	free(b->equity);
 	b->error = NULL;
@@ -265,22 +302,38 @@ broker_position_pl(const struct broker *b)
 	return last_price(b) * b->pos_units - b->pos_cost;
 }
 
+/* cash + sum(trade.pl): one member's sum is the library's; the members'
+ * sums add up in symbol order. */
 double
 broker_equity(const struct broker *b)
 {
-	return b->cash + broker_position_pl(b);
+	const struct account *a = b->acct;
+	double pl;
+	size_t k;
+
+	if (a->n == 1)
+		return a->cash + broker_position_pl(b);
+	pl = 0;
+	for (k = 0; k < a->n; k++)
+		pl += broker_position_pl(a->members[k]);
+	return a->cash + pl;
 }
 
 double
 broker_margin_available(const struct broker *b)
 {
+	const struct account *a = b->acct;
 	double used = 0, m;
-	size_t k;
+	size_t j, k;
 
-	for (k = 0; k < b->open.n; k++) {
-		const struct trade *t = b->open.v[k];
+	for (j = 0; j < a->n; j++) {
+		const struct broker *mb = a->members[j];
 
-		used += fabs(t->size) * last_price(b) / b->leverage;
+		for (k = 0; k < mb->open.n; k++) {
+			const struct trade *t = mb->open.v[k];
+
+			used += fabs(t->size) * last_price(mb) / mb->leverage;
+		}
 	}
 	m = broker_equity(b) - used;
 	return m > 0 ? m : 0;
@@ -349,9 +402,11 @@ close_trade(struct broker *b, struct trade *t, double price, size_t bar)
 	t->exit_bar = bar;
 	vec_push(&b->closed, t);
 	exit_commission = commission(b, t->size, price);
-	b->cash += (t->size * (price - t->entry_price) - t->commissions) -
+	b->acct->cash += (t->size * (price - t->entry_price) - t->commissions) -
 	    exit_commission;
 	t->commissions = exit_commission + commission(b, t->size, t->entry_price);
+	emit(b, BROKER_EV_FILL, b->ev_order, t->id, -t->size, price,
+	    b->ev_reason);
 }
 
 /* _Broker._reduce_trade: q is opposite in sign to t->size. */
@@ -413,6 +468,7 @@ broker_cancel(struct broker *b, struct order *o)
 {
 	if (!o->queued)
 		return -1;
+	emit_cancel(b, o, "strategy");
 	cancel_order(b, o);
 	return 0;
 }
@@ -440,8 +496,10 @@ exclusive_cancel(struct broker *b)
 	for (k = 0; k < b->queue.n; k++) {
 		struct order *o = b->queue.v[k];
 
-		if (!broker_order_is_contingent(o))
+		if (!broker_order_is_contingent(o)) {
+			emit_cancel(b, o, "exclusive");
 			cancel_order(b, o);
+		}
 	}
 	for (k = 0; k < b->open.n; k++)
 		queue_trade_close(b, b->open.v[k], 1.0);
@@ -691,6 +749,8 @@ process_parent_order(struct broker *b, struct order *o, const struct fill *f)
 	double q = copysign(fmin(fabs(t->size), fabs(o->size)), o->size);
 	int is_sl = o == t->sl_order, is_tp = o == t->tp_order;
 
+	b->ev_order = o->id;
+	b->ev_reason = is_sl ? "sl" : is_tp ? "tp" : "close";
 	if (trade_is_open(b, t)) {
 		reduce_trade(b, t, f->price, q, f->bar);
 		if (is_sl)
@@ -711,9 +771,11 @@ order_units(struct broker *b, const struct order *o, double apc)
 
 		units = copysign(trunc(py_floordiv(avail * fabs(o->size), apc)),
 		    o->size);
-		if (units == 0)
+		if (units == 0) {
 			warn_once(b, BROKER_WARN_ZERO_UNITS, "order size rounds "
 			    "to 0 units: insufficient margin, order cancelled");
+			emit_cancel(b, o, "zero_units");
+		}
 	}
 	return units;
 }
@@ -759,7 +821,8 @@ open_trade(struct broker *b, const struct order *o, double adj, double need,
 	t->tag = o->tag != NULL ? xstrdup(o->tag) : NULL;
 	vec_push(&b->open, t);
 	update_position_sums(b);
-	b->cash -= commission(b, need, adj);
+	b->acct->cash -= commission(b, need, adj);
+	emit(b, BROKER_EV_FILL, o->id, t->id, need, adj, "entry");
 	/* Placement checks only the ordering of the prices, so an SL or TP
 	 * outside (0, inf) fails here, on the fill, as Trade.sl's assertion
 	 * does in the library: the run stops. */
@@ -812,11 +875,14 @@ process_standalone(struct broker *b, struct order *o, const struct fill *f)
 		dequeue(b, o);
 		return 0;
 	}
+	b->ev_order = o->id;
+	b->ev_reason = "netting";
 	if (!b->cfg.hedging)
 		need = net_opposite(b, need, f->price, f->bar);
 	if (fabs(need) * apc > broker_margin_available(b) * b->leverage) {
 		warn_once(b, BROKER_WARN_MARGIN, "insufficient margin: order "
 		    "cancelled");
+		emit_cancel(b, o, "margin");
 		dequeue(b, o);
 		return 0;
 	}
@@ -857,14 +923,16 @@ process_orders(struct broker *b)
 
 /* Bankruptcy (spec 1.5): closing while walking the live list closes only
  * every other trade, as the library does. */
-static void
-go_bankrupt(struct broker *b)
+void
+broker_bankrupt(struct broker *b)
 {
 	size_t k;
 
+	b->ev_order = 0;
+	b->ev_reason = "bankrupt";
 	for (k = 0; k < b->open.n; k++)
 		close_trade(b, b->open.v[k], last_price(b), b->i);
-	b->cash = 0;
+	b->acct->cash = 0;
 	for (k = b->i; k < b->data->n; k++)
 		b->equity[k] = 0;
 }
@@ -886,7 +954,7 @@ broker_next(struct broker *b, size_t i)
 	equity = broker_equity(b);
 	b->equity[i] = equity;
 	if (equity <= 0) {
-		go_bankrupt(b);
+		broker_bankrupt(b);
 		return BROKER_BANKRUPT;
 	}
 	return BROKER_OK;

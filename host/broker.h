@@ -63,11 +63,46 @@ struct ptr_vec {
 	size_t cap;
 };
 
+/* The account the brokers of a portfolio share, one broker per symbol:
+ * the cash, and the members whose open trades count for equity and
+ * margin.  A lone broker is the only member of its own account. */
+struct account {
+	double cash;
+	struct broker **members;	/* borrowed, in symbol order */
+	size_t n;
+};
+
+/* What the audit trail hears from the broker (risk.c and audit.c). */
+enum broker_event_kind {
+	BROKER_EV_FILL,		/* a trade opened, or (a piece) closed */
+	BROKER_EV_CANCEL	/* an order left the queue unfilled */
+};
+
+struct broker_event {
+	enum broker_event_kind kind;
+	uint64_t order_id;	/* 0 = none (netting, bankruptcy) */
+	uint64_t trade_id;
+	double size;		/* signed units traded: + bought, - sold */
+	double price;
+	const char *reason;	/* "entry", "close", "sl", "tp", "netting",
+				 * "bankrupt", "margin", "zero_units",
+				 * "exclusive", "strategy" */
+};
+
+typedef void broker_event_fn(void *arg, const struct broker *b,
+    const struct broker_event *ev);
+
 struct broker {
 	struct broker_config cfg;
+	struct account *acct;		/* &solo unless broker_join()ed */
+	struct account solo;
+	struct broker *solo_member;
+	broker_event_fn *on_event;	/* NULL = nobody listens */
+	void *event_arg;
+	const char *ev_reason;		/* why the fill being made happens */
+	uint64_t ev_order;		/* and the order that causes it */
 	const struct frame *data;
 	double leverage;
-	double cash;
 	size_t i;			/* the bar being processed */
 	struct ptr_vec queue;		/* struct order *, pending, in order */
 	struct ptr_vec open;		/* struct trade *, in opening order */
@@ -97,13 +132,19 @@ int broker_config_check(const struct broker_config *cfg, char **cause)
 void broker_init(struct broker *b, const struct broker_config *cfg,
     const struct frame *data);
 void broker_free(struct broker *b);
+/* Makes b a member of a shared account (its cash replaces b's own); b must
+ * not move in memory afterwards. */
+void broker_join(struct broker *b, struct account *a);
+/* Closes b's trades at its last Close and empties the account's cash
+ * (spec 1.5); for the other members when one of them went bankrupt. */
+void broker_bankrupt(struct broker *b);
 
 /* Processes pending orders against bar i (1 <= i < n: a market order may
  * need the previous Close), records equity[i] and checks for bankruptcy.
  * Returns an enum broker_status. */
 int broker_next(struct broker *b, size_t i);
 
-/* Account quantities at the current bar's Close (spec 3.2). */
+/* Account quantities at each member's current Close (spec 3.2). */
 double broker_equity(const struct broker *b);
 double broker_margin_available(const struct broker *b);
 double broker_position_size(const struct broker *b);

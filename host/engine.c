@@ -213,7 +213,7 @@ collect(struct instance *in, struct broker *b, const struct params *params,
 {
 	memset(out, 0, sizeof *out);
 	out->data = in->data;
-	backfill_equity(b->equity, in->data->n, b->cash);
+	backfill_equity(b->equity, in->data->n, b->acct->cash);
 	out->equity = b->equity;
 	b->equity = NULL;
 	out->warmup = warmup;
