@@ -6,7 +6,8 @@
 set -eu
 cd "$(dirname "$0")"
 
-packages="build-essential autoconf automake libtool pkg-config check"
+packages="build-essential autoconf automake libtool pkg-config check \
+    libconfig-dev"
 
 missing=""
 for p in $packages; do

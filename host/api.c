@@ -12,6 +12,7 @@
 
 #include "indicator.h"
 #include "log.h"
+#include "risk.h"
 #include "xmalloc.h"
 
 /* The size of struct th_order_req at ABI 1.0: newer plugins may pass a
@@ -185,20 +186,56 @@ api_order(th_ctx *ctx, int side, const struct th_order_req *req, uint64_t *id)
 	const char *call = side > 0 ? "buy" : "sell";
 	struct order *o;
 	char *cause = NULL;
+	double size;
 
 	if (in->phase != API_NEXT)
 		return wrong_phase(in, call, "next");
 	if (req == NULL || req->struct_size < REQ_1_0_SIZE || (side != 1 &&
 	    side != -1))
 		return misuse(in, call, xstrdup("bad request structure"));
-	o = broker_place(in->broker, side, req->size != 0 ? req->size :
-	    FULL_SIZE, req->limit, req->stop, req->sl, req->tp, req->tag,
-	    &cause);
+	size = req->size != 0 ? req->size : FULL_SIZE;
+	/* An invalid order is a bug and stops the run; a refused one is
+	 * the strategy's to handle. */
+	if (broker_check_order(in->broker, side, size, req->limit, req->stop,
+	    req->sl, req->tp, &cause) < 0)
+		return misuse(in, call, cause);
+	free(in->refusal);
+	in->refusal = NULL;
+	if (in->hooks != NULL && in->hooks->gate(in->hook_arg, in, side, size,
+	    req->limit, req->stop, &in->refusal) < 0)
+		return TH_ERR_REFUSED;
+	o = broker_place(in->broker, side, size, req->limit, req->stop,
+	    req->sl, req->tp, req->tag, &cause);
 	if (o == NULL)
 		return misuse(in, call, cause);
+	if (in->hooks != NULL)
+		in->hooks->placed(in->hook_arg, in, o, "entry");
 	if (id != NULL)
 		*id = o->id;
 	return TH_OK;
+}
+
+static const char *
+api_order_refusal(th_ctx *ctx)
+{
+	return inst(ctx)->refusal;
+}
+
+static const char *
+api_symbol(th_ctx *ctx)
+{
+	return inst(ctx)->symbol;
+}
+
+static double
+api_risk_units(th_ctx *ctx, double risk, double multiple, double atr)
+{
+	struct instance *in = inst(ctx);
+	static const struct risk_config defaults = { .risk_per_trade = 0.01,
+	    .atr_multiple = 2 };
+
+	return risk_units(in->risk != NULL ? in->risk : &defaults,
+	    broker_equity(in->broker), risk, multiple, atr);
 }
 
 static int64_t
@@ -246,7 +283,8 @@ api_order_cancel(th_ctx *ctx, uint64_t id)
 	o = broker_find_order(in->broker, id);
 	if (o == NULL)
 		return TH_ERR_NOT_FOUND;
-	return broker_cancel(in->broker, o) == 0 ? TH_OK : TH_ERR_NOT_FOUND;
+	return broker_cancel(in->broker, o, "strategy") == 0 ? TH_OK :
+	    TH_ERR_NOT_FOUND;
 }
 
 static const struct ptr_vec *
@@ -302,6 +340,20 @@ api_trade_get(th_ctx *ctx, int closed, int64_t i, struct th_trade_info *out)
 	return TH_OK;
 }
 
+/* Close orders go to the front of the queue: the n just queued are the
+ * first n, newest first. */
+static void
+placed_closes(struct instance *in, size_t n)
+{
+	size_t k;
+
+	if (in->hooks == NULL)
+		return;
+	for (k = n; k > 0; k--)
+		in->hooks->placed(in->hook_arg, in, in->broker->queue.v[k - 1],
+		    "close");
+}
+
 /* Finds an open trade for a call that modifies it, in next() only. */
 static enum th_status
 open_trade_for(struct instance *in, const char *call, uint64_t id,
@@ -355,6 +407,7 @@ api_trade_close(th_ctx *ctx, uint64_t id, double portion)
 		return st;
 	if (broker_close_trade(in->broker, t, portion, &cause) < 0)
 		return misuse(in, "trade_close", cause);
+	placed_closes(in, 1);
 	return TH_OK;
 }
 
@@ -388,6 +441,7 @@ api_position_close(th_ctx *ctx, double portion)
 		return wrong_phase(in, "position_close", "next");
 	if (broker_close_position(in->broker, portion, &cause) < 0)
 		return misuse(in, "position_close", cause);
+	placed_closes(in, in->broker->open.n);
 	return TH_OK;
 }
 
@@ -636,6 +690,9 @@ const struct th_host_api api_table = {
 	.position_close = api_position_close,
 	.equity = api_equity,
 	.cash = api_cash,
+	.order_refusal = api_order_refusal,
+	.symbol = api_symbol,
+	.risk_units = api_risk_units,
 };
 
 void
@@ -653,6 +710,7 @@ api_instance_init(struct instance *in, const struct th_plugin *desc,
 	in->phase = API_INIT;
 	in->bar = -1;
 	in->state = xcalloc(1, desc->state_size ? desc->state_size : 1);
+	in->symbol = data->source != NULL ? data->source : "";
 }
 
 void
@@ -666,7 +724,9 @@ api_instance_free(struct instance *in)
 	}
 	free(in->ind);
 	free(in->error);
+	free(in->refusal);
 	free(in->state);
+	in->refusal = NULL;
 	in->ind = NULL;
 	in->nind = 0;
 	in->error = NULL;

@@ -13,6 +13,21 @@
 
 enum api_phase { API_INIT, API_NEXT, API_DONE };
 
+struct instance;
+struct risk_config;
+
+/* What the session hooks into the API: the risk gate every strategy order
+ * passes, and the audit of the orders that get through. */
+struct instance_hooks {
+	/* 0 = go on; -1 = refused, with *reason (owned by the caller). */
+	int (*gate)(void *arg, struct instance *in, int side, double size,
+	    double limit, double stop, char **reason);
+	/* An order queued by the strategy: kind "entry" (buy/sell) or
+	 * "close" (trade_close/position_close, one per order). */
+	void (*placed)(void *arg, struct instance *in, const struct order *o,
+	    const char *kind);
+};
+
 struct api_indicator {
 	char *name;		/* report name, e.g. "SMA(C,10)" */
 	double *values;		/* full length */
@@ -33,6 +48,11 @@ struct instance {
 	char *error;		/* the first fatal misuse, e.g. an invalid
 				 * order; the engine stops the run on it */
 	void *state;		/* the plugin's state block */
+	const char *symbol;	/* th_symbol(); never NULL */
+	const struct instance_hooks *hooks; /* NULL = no gate, no audit */
+	void *hook_arg;
+	const struct risk_config *risk; /* th_risk_units() defaults */
+	char *refusal;		/* why the last order was refused */
 };
 
 extern const struct th_host_api api_table;

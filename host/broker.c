@@ -289,6 +289,12 @@ update_position_sums(struct broker *b)
 	b->pos_cost = s;
 }
 
+void
+broker_recount(struct broker *b)
+{
+	update_position_sums(b);
+}
+
 double
 broker_position_size(const struct broker *b)
 {
@@ -464,11 +470,11 @@ cancel_order(struct broker *b, struct order *o)
 }
 
 int
-broker_cancel(struct broker *b, struct order *o)
+broker_cancel(struct broker *b, struct order *o, const char *reason)
 {
 	if (!o->queued)
 		return -1;
-	emit_cancel(b, o, "strategy");
+	emit_cancel(b, o, reason);
 	cancel_order(b, o);
 	return 0;
 }
@@ -540,6 +546,16 @@ check_size(double size, char **cause)
 	*cause = xasprintf("size must be a positive fraction of equity, or a "
 	    "positive whole number of units; got %g", size);
 	return -1;
+}
+
+int
+broker_check_order(const struct broker *b, int side, double size,
+    double limit, double stop, double sl, double tp, char **cause)
+{
+	if (check_size(size, cause) < 0)
+		return -1;
+	return check_prices(b, side > 0 ? size : -size, limit, stop, sl, tp,
+	    cause);
 }
 
 /* Strategy.buy/sell + _Broker.new_order for stand-alone orders. */

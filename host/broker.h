@@ -138,6 +138,9 @@ void broker_join(struct broker *b, struct account *a);
 /* Closes b's trades at its last Close and empties the account's cash
  * (spec 1.5); for the other members when one of them went bankrupt. */
 void broker_bankrupt(struct broker *b);
+/* Recomputes the cached position sums after a state file refilled the
+ * open trades. */
+void broker_recount(struct broker *b);
 
 /* Processes pending orders against bar i (1 <= i < n: a market order may
  * need the previous Close), records equity[i] and checks for bankruptcy.
@@ -160,8 +163,13 @@ struct order *broker_place(struct broker *b, int side, double size,
     double limit, double stop, double sl, double tp, const char *tag,
     char **cause)
 	__attribute__((warn_unused_result));
-/* order.cancel().  Returns 0, or -1 when the order is no longer queued. */
-int broker_cancel(struct broker *b, struct order *o)
+/* The checks broker_place() makes, without placing anything. */
+int broker_check_order(const struct broker *b, int side, double size,
+    double limit, double stop, double sl, double tp, char **cause)
+	__attribute__((warn_unused_result));
+/* order.cancel(); reason goes to the cancel event ("strategy", "flatten").
+ * Returns 0, or -1 when the order is no longer queued. */
+int broker_cancel(struct broker *b, struct order *o, const char *reason)
 	__attribute__((warn_unused_result));
 /* trade.sl = price / trade.tp = price (0 removes).  Returns 0, or -1 with
  * *cause for a price that is not in (0, inf). */

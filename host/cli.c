@@ -5,12 +5,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 
 #include "config.h"
+#include "conf.h"
 #include "csv.h"
 #include "demo.h"
 #include "log.h"
 #include "report.h"
+#include "session.h"
 #include "stats.h"
 #include "xmalloc.h"
 
@@ -18,12 +21,15 @@ enum {
 	OPT_PLUGIN = 256, OPT_DATA, OPT_PARAM, OPT_CASH, OPT_COMMISSION,
 	OPT_SPREAD, OPT_MARGIN, OPT_TRADE_ON_CLOSE, OPT_HEDGING,
 	OPT_EXCLUSIVE, OPT_FINALIZE, OPT_JSON, OPT_TRADES, OPT_EQUITY,
-	OPT_LIST_PARAMS, OPT_VERSION
+	OPT_LIST_PARAMS, OPT_VERSION, OPT_CONFIG, OPT_SYMBOLS, OPT_STATE,
+	OPT_AUDIT, OPT_LOG_FILE
 };
 
 static const struct option long_options[] = {
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
 	{ "data", required_argument, NULL, OPT_DATA },
+	{ "symbols", required_argument, NULL, OPT_SYMBOLS },
 	{ "param", required_argument, NULL, OPT_PARAM },
 	{ "cash", required_argument, NULL, OPT_CASH },
 	{ "commission", required_argument, NULL, OPT_COMMISSION },
@@ -33,6 +39,9 @@ static const struct option long_options[] = {
 	{ "hedging", no_argument, NULL, OPT_HEDGING },
 	{ "exclusive-orders", no_argument, NULL, OPT_EXCLUSIVE },
 	{ "finalize-trades", no_argument, NULL, OPT_FINALIZE },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "audit", required_argument, NULL, OPT_AUDIT },
+	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "trades", required_argument, NULL, OPT_TRADES },
 	{ "equity", required_argument, NULL, OPT_EQUITY },
@@ -47,13 +56,16 @@ static const struct option long_options[] = {
 void
 cli_usage(FILE *out)
 {
-	fputs("usage: tradehost --plugin PATH [--data FILE.csv] "
-	    "[--param NAME=VALUE]...\n"
+	fputs("usage: tradehost [--config FILE] --plugin PATH [--data PATH | "
+	    "--data SYMBOL=FILE ...]\n"
+	    "                 [--symbols A,B,...] [--param NAME=VALUE]...\n"
 	    "                 [--cash N] [--commission RATE | --commission "
 	    "FIXED,RATE]\n"
 	    "                 [--spread RATE] [--margin RATE] "
 	    "[--trade-on-close] [--hedging]\n"
 	    "                 [--exclusive-orders] [--finalize-trades] "
+	    "[--state FILE]\n"
+	    "                 [--audit FILE.csv] [--log-file PATTERN] "
 	    "[--json]\n"
 	    "                 [--trades FILE.csv] [--equity FILE.csv] "
 	    "[--list-params]\n"
@@ -61,7 +73,7 @@ cli_usage(FILE *out)
 	    "[--version]\n"
 	    "Runs a strategy plugin over market data (the built-in demo data "
 	    "when --data\nis not given) and prints backtesting.py's "
-	    "statistics.  See tradehost(1).\n", out);
+	    "statistics.  See tradehost(1) and\ntradehost.conf(5).\n", out);
 }
 
 static int
@@ -100,27 +112,40 @@ parse_commission(const char *text, struct broker_config *b, char **cause)
 	    cause);
 }
 
-static void
-set_defaults(struct cli_options *o)
+/* "--data SYMBOL=FILE" when the part before '=' could be a symbol;
+ * anything else is a path. */
+static int
+apply_data(struct settings *s, const char *arg, char **cause)
 {
-	memset(o, 0, sizeof *o);
-	o->engine.broker.cash = 10000;
-	o->engine.broker.margin = 1;
+	const char *eq = strchr(arg, '=');
+	char *sym;
+
+	if (eq == NULL || eq == arg || memchr(arg, '/', (size_t)(eq - arg))) {
+		settings_set_string(&s->data_path, arg);
+		return 0;
+	}
+	if (eq[1] == '\0') {
+		*cause = xasprintf("--data: no file after '=' in '%s'", arg);
+		return -1;
+	}
+	sym = xstrndup(arg, (size_t)(eq - arg));
+	settings_add_file(s, sym, eq + 1);
+	free(sym);
+	return 0;
 }
 
 static int
 apply_option(struct cli_options *o, int c, const char *arg, char **cause)
 {
-	struct broker_config *b = &o->engine.broker;
+	struct settings *s = &o->s;
+	struct broker_config *b = &s->engine.broker;
 
 	switch (c) {
-	case OPT_PLUGIN: o->plugin = arg; return 0;
-	case OPT_DATA: o->data = arg; return 0;
-	case OPT_PARAM:
-		o->params = xreallocarray(o->params, o->nparams + 1,
-		    sizeof *o->params);
-		o->params[o->nparams++] = arg;
-		return 0;
+	case OPT_CONFIG: return 0;	/* read before the other options */
+	case OPT_PLUGIN: settings_set_string(&s->plugin, arg); return 0;
+	case OPT_DATA: return apply_data(s, arg, cause);
+	case OPT_SYMBOLS: return settings_set_symbols(s, arg, cause);
+	case OPT_PARAM: settings_add_param(s, arg); return 0;
 	case OPT_CASH: return parse_number("cash", arg, &b->cash, cause);
 	case OPT_COMMISSION: return parse_commission(arg, b, cause);
 	case OPT_SPREAD: return parse_number("spread", arg, &b->spread, cause);
@@ -128,10 +153,13 @@ apply_option(struct cli_options *o, int c, const char *arg, char **cause)
 	case OPT_TRADE_ON_CLOSE: b->trade_on_close = 1; return 0;
 	case OPT_HEDGING: b->hedging = 1; return 0;
 	case OPT_EXCLUSIVE: b->exclusive_orders = 1; return 0;
-	case OPT_FINALIZE: o->engine.finalize_trades = 1; return 0;
-	case OPT_JSON: o->json = 1; return 0;
-	case OPT_TRADES: o->trades_path = arg; return 0;
-	case OPT_EQUITY: o->equity_path = arg; return 0;
+	case OPT_FINALIZE: s->engine.finalize_trades = 1; return 0;
+	case OPT_STATE: settings_set_string(&s->state_path, arg); return 0;
+	case OPT_AUDIT: settings_set_string(&s->audit_path, arg); return 0;
+	case OPT_LOG_FILE: settings_set_string(&s->log_file, arg); return 0;
+	case OPT_JSON: s->json = 1; return 0;
+	case OPT_TRADES: settings_set_string(&s->trades_path, arg); return 0;
+	case OPT_EQUITY: settings_set_string(&s->equity_path, arg); return 0;
 	case OPT_LIST_PARAMS: o->list_params = 1; return 0;
 	case 'v': o->verbose++; return 0;
 	case 'q': o->quiet = 1; return 0;
@@ -142,12 +170,46 @@ apply_option(struct cli_options *o, int c, const char *arg, char **cause)
 	return -1;
 }
 
+/* The --config file, found before getopt runs: the flags override it
+ * wherever they stand. */
+static int
+read_config(int argc, char **argv, struct settings *s, char **cause)
+{
+	const char *path = NULL;
+	int k;
+
+	for (k = 1; k < argc; k++) {
+		if (strcmp(argv[k], "--") == 0)
+			break;
+		if (strcmp(argv[k], "--config") == 0 && k + 1 < argc)
+			path = argv[++k];
+		else if (strncmp(argv[k], "--config=", 9) == 0)
+			path = argv[k] + 9;
+	}
+	return path != NULL ? conf_load(path, s, cause) : 0;
+}
+
+/* The file's level unless -v or -q says otherwise. */
+static void
+apply_verbosity(struct cli_options *o)
+{
+	if (o->quiet)
+		o->s.log_level = LOG_ERROR;
+	else if (o->verbose > 1)
+		o->s.log_level = LOG_DEBUG;
+	else if (o->verbose == 1)
+		o->s.log_level = LOG_INFO;
+}
+
 int
 cli_parse(int argc, char **argv, struct cli_options *o, char **cause)
 {
 	int c;
 
-	set_defaults(o);
+	memset(o, 0, sizeof *o);
+	settings_init(&o->s);
+	if (read_config(argc, argv, &o->s, cause) < 0)
+		return -1;
 	optind = 0;	/* reset getopt, so tests can parse repeatedly */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "vqh", long_options, NULL)) != -1) {
@@ -167,19 +229,19 @@ cli_parse(int argc, char **argv, struct cli_options *o, char **cause)
 		*cause = xasprintf("unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
-	if (o->plugin == NULL && !o->help && !o->version) {
-		*cause = xstrdup("--plugin PATH is required");
+	apply_verbosity(o);
+	if (o->s.plugin == NULL && !o->help && !o->version) {
+		*cause = xstrdup("--plugin PATH (or strategy.plugin in the "
+		    "configuration file) is required");
 		return -1;
 	}
-	return broker_config_check(&o->engine.broker, cause);
+	return settings_check(&o->s, cause);
 }
 
 void
 cli_free(struct cli_options *o)
 {
-	free(o->params);
-	o->params = NULL;
-	o->nparams = 0;
+	settings_free(&o->s);
 }
 
 static void
@@ -196,68 +258,318 @@ list_params(const struct params *p, const struct plugin *pl, FILE *out)
 		    p->v[k].help ? p->v[k].help : "");
 }
 
-static int
-load_data(const struct cli_options *o, struct frame **data, char **cause)
+/*
+ * Data: one frame per symbol.
+ */
+
+struct legs {
+	char **symbols;
+	struct frame **data;
+	size_t n;
+};
+
+static void
+legs_free(struct legs *l)
 {
-	if (o->data == NULL) {
-		*data = demo_generate(DEMO_BARS, DEMO_SEED);
-		return 0;
+	size_t k;
+
+	for (k = 0; k < l->n; k++) {
+		free(l->symbols[k]);
+		frame_free(l->data[k]);
 	}
-	return csv_read(o->data, data, cause);
+	free(l->symbols);
+	free(l->data);
+	memset(l, 0, sizeof *l);
+}
+
+static void
+legs_add(struct legs *l, const char *symbol, struct frame *f)
+{
+	l->symbols = xreallocarray(l->symbols, l->n + 1, sizeof *l->symbols);
+	l->data = xreallocarray(l->data, l->n + 1, sizeof *l->data);
+	l->symbols[l->n] = xstrdup(symbol);
+	l->data[l->n++] = f;
 }
 
 static int
-write_reports(const struct cli_options *o, const struct run_result *r,
+legs_add_csv(struct legs *l, const char *symbol, const char *path,
+    char **cause)
+{
+	struct frame *f;
+
+	if (csv_read(path, &f, cause) < 0)
+		return -1;
+	legs_add(l, symbol, f);
+	return 0;
+}
+
+/* "data/GOOG.csv" -> "GOOG". */
+static char *
+symbol_of_path(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+
+	base = base != NULL ? base + 1 : path;
+	dot = strrchr(base, '.');
+	return dot != NULL && dot != base ? xstrndup(base,
+	    (size_t)(dot - base)) : xstrdup(base);
+}
+
+/* opendir() rather than stat(): stats.h owns the name struct stat. */
+static int
+is_directory(const char *path)
+{
+	DIR *d = opendir(path);
+
+	if (d == NULL)
+		return 0;
+	closedir(d);
+	return 1;
+}
+
+static const char *
+file_of(const struct settings *s, const char *symbol)
+{
+	size_t k;
+
+	for (k = 0; k < s->nfiles; k++)
+		if (strcmp(s->files[k].symbol, symbol) == 0)
+			return s->files[k].path;
+	return NULL;
+}
+
+static int
+load_pairs(const struct settings *s, struct legs *l, char **cause)
+{
+	size_t k;
+	const char *path;
+
+	if (s->nsymbols == 0) {
+		for (k = 0; k < s->nfiles; k++)
+			if (legs_add_csv(l, s->files[k].symbol,
+			    s->files[k].path, cause) < 0)
+				return -1;
+		return 0;
+	}
+	for (k = 0; k < s->nsymbols; k++) {
+		if ((path = file_of(s, s->symbols[k])) == NULL) {
+			*cause = xasprintf("data: no file for symbol '%s'",
+			    s->symbols[k]);
+			return -1;
+		}
+		if (legs_add_csv(l, s->symbols[k], path, cause) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+load_directory(const struct settings *s, struct legs *l, char **cause)
+{
+	size_t k;
+	char *path;
+	int rc = 0;
+
+	if (s->nsymbols == 0) {
+		*cause = xasprintf("data: %s is a directory: say which "
+		    "symbols to read from it with --symbols", s->data_path);
+		return -1;
+	}
+	for (k = 0; k < s->nsymbols && rc == 0; k++) {
+		path = xasprintf("%s/%s.csv", s->data_path, s->symbols[k]);
+		rc = legs_add_csv(l, s->symbols[k], path, cause);
+		free(path);
+	}
+	return rc;
+}
+
+static int
+load_file(const struct settings *s, struct legs *l, char **cause)
+{
+	char *symbol;
+	int rc;
+
+	if (s->nsymbols > 1) {
+		*cause = xasprintf("data: one file (%s) for %zu symbols; give "
+		    "a directory or SYMBOL=FILE pairs", s->data_path,
+		    s->nsymbols);
+		return -1;
+	}
+	symbol = s->nsymbols == 1 ? xstrdup(s->symbols[0]) :
+	    symbol_of_path(s->data_path);
+	rc = legs_add_csv(l, symbol, s->data_path, cause);
+	free(symbol);
+	return rc;
+}
+
+/* The demo series: the first symbol gets the standard one. */
+static void
+load_demo(const struct settings *s, struct legs *l)
+{
+	size_t k;
+
+	if (s->nsymbols == 0) {
+		legs_add(l, "DEMO", demo_generate(DEMO_BARS, DEMO_SEED));
+		return;
+	}
+	for (k = 0; k < s->nsymbols; k++)
+		legs_add(l, s->symbols[k], demo_generate(DEMO_BARS,
+		    DEMO_SEED + k));
+}
+
+static int
+load_legs(const struct settings *s, struct legs *l, char **cause)
+{
+	memset(l, 0, sizeof *l);
+	if (s->nfiles > 0)
+		return load_pairs(s, l, cause);
+	if (s->data_path != NULL && is_directory(s->data_path))
+		return load_directory(s, l, cause);
+	if (s->data_path != NULL)
+		return load_file(s, l, cause);
+	load_demo(s, l);
+	return 0;
+}
+
+/*
+ * Reports.
+ */
+
+static int
+write_reports(const struct settings *s, const struct run_result *r,
     char **cause)
 {
 	struct stats st;
 
 	stats_compute(r, &st);
-	if (o->trades_path != NULL &&
-	    report_trades_csv(o->trades_path, r, cause) < 0)
+	if (s->trades_path != NULL &&
+	    report_trades_csv(s->trades_path, r, cause) < 0)
 		return -1;
-	if (o->equity_path != NULL &&
-	    report_equity_csv(o->equity_path, r, cause) < 0)
+	if (s->equity_path != NULL &&
+	    report_equity_csv(s->equity_path, r, cause) < 0)
 		return -1;
-	if (o->json)
+	if (s->json)
 		return report_json(stdout, r, &st);
 	return report_table(stdout, r, &st);
+}
+
+/* One line per symbol under a portfolio's table. */
+static void
+symbol_summary(FILE *out, const struct run_result *r, const struct legs *l)
+{
+	size_t k, j, n, wins;
+	double pnl;
+
+	fprintf(out, "\n%-12s %8s %8s %14s\n", "Symbol", "Bars", "Trades",
+	    "PnL");
+	for (k = 0; k < l->n; k++) {
+		n = wins = 0;
+		pnl = 0;
+		for (j = 0; j < r->ntrades; j++)
+			if (strcmp(r->trades[j].symbol, l->symbols[k]) == 0) {
+				n++;
+				wins += r->trades[j].pnl > 0;
+				pnl += r->trades[j].pnl;
+			}
+		fprintf(out, "%-12s %8zu %8zu %14.2f\n", l->symbols[k],
+		    l->data[k]->n, n, pnl);
+	}
+}
+
+static int
+report_session(const struct settings *s, struct session *ss,
+    const struct legs *l, char **cause)
+{
+	struct run_result r;
+	struct frame *timeline = NULL;
+	int rc;
+
+	if (ss->nlegs == 1)
+		session_leg_result(ss, 0, &r);
+	else
+		timeline = session_portfolio_result(ss, &r);
+	rc = write_reports(s, &r, cause);
+	if (rc == 0 && timeline != NULL && !s->json)
+		symbol_summary(stdout, &r, l);
+	result_free(&r);
+	frame_free(timeline);
+	return rc;
+}
+
+/*
+ * The run.
+ */
+
+static int
+run_session(const struct settings *s, const struct plugin *pl,
+    const struct params *params, const struct legs *l, char **cause)
+{
+	struct session ss;
+	struct session_options so = { .engine = s->engine,
+	    .risk = &s->risk, .state_path = s->state_path,
+	    .state_fsync = s->state_fsync };
+	struct audit audit;
+	int rc = -1;
+
+	if (s->audit_path != NULL) {
+		if (audit_open(&audit, s->audit_path, l->data[0]->index_kind ==
+		    FRAME_INDEX_DATETIME, cause) < 0)
+			return -1;
+		so.audit = &audit;
+	}
+	if (session_init(&ss, pl, params, (const char *const *)l->symbols,
+	    (const struct frame *const *)l->data, l->n, &so, cause) < 0)
+		goto out;
+	if (session_run(&ss, cause) == 0)
+		rc = report_session(s, &ss, l, cause);
+	session_free(&ss);
+out:
+	if (so.audit != NULL)
+		audit_close(&audit);
+	return rc;
 }
 
 /* Loads everything, runs, reports.  Returns an exit code. */
 static int
 run(const struct cli_options *o, char **cause)
 {
+	const struct settings *s = &o->s;
 	struct plugin pl;
 	struct params params;
-	struct frame *data = NULL;
-	struct run_result result;
+	struct legs legs = { 0 };
 	size_t k;
 	int rc = CLI_EXIT_FAILURE;
 
-	if (plugin_load(o->plugin, &pl, cause) < 0)
+	if (plugin_load(s->plugin, &pl, cause) < 0)
 		return CLI_EXIT_FAILURE;
 	params_init(&params, pl.desc);
-	for (k = 0; k < o->nparams; k++)
-		if (params_assign(&params, o->params[k], cause) < 0)
+	for (k = 0; k < s->nparams; k++)
+		if (params_assign(&params, s->params[k], cause) < 0)
 			goto out;
 	if (o->list_params) {
 		list_params(&params, &pl, stdout);
 		rc = CLI_EXIT_OK;
 		goto out;
 	}
-	if (load_data(o, &data, cause) < 0)
+	if (load_legs(s, &legs, cause) < 0)
 		goto out;
-	if (engine_run(&pl, &params, data, &o->engine, &result, cause) < 0)
-		goto out;
-	if (write_reports(o, &result, cause) == 0)
+	if (run_session(s, &pl, &params, &legs, cause) == 0)
 		rc = CLI_EXIT_OK;
-	result_free(&result);
 out:
-	frame_free(data);
+	legs_free(&legs);
 	params_free(&params);
 	plugin_unload(&pl);
 	return rc;
+}
+
+static int
+setup_logging(const struct settings *s, char **cause)
+{
+	log_set_level(s->log_level);
+	log_set_stderr(s->log_stderr);
+	if (s->log_file != NULL)
+		return log_open_file(s->log_file, cause);
+	return 0;
 }
 
 int
@@ -283,13 +595,17 @@ cli_main(int argc, char **argv)
 		cli_free(&o);
 		return CLI_EXIT_OK;
 	}
-	log_set_level(o.quiet ? LOG_ERROR : o.verbose > 1 ? LOG_DEBUG :
-	    o.verbose ? LOG_INFO : LOG_WARN);
-	rc = run(&o, &cause);
+	rc = setup_logging(&o.s, &cause) < 0 ? CLI_EXIT_FAILURE :
+	    run(&o, &cause);
 	if (cause != NULL) {
-		fprintf(stderr, "tradehost: error: %s\n", cause);
+		/* Into the log file too: a service may have no stderr.  An
+		 * error reaches stderr even when logging there is off. */
+		log_error("%s", cause);
+		if (!o.s.log_stderr)
+			fprintf(stderr, "tradehost: error: %s\n", cause);
 		free(cause);
 	}
+	log_close_file();
 	cli_free(&o);
 	return rc;
 }

@@ -1,37 +1,32 @@
-/* The command line of tradehost(1): parsing into options, and the whole
- * program as a function so tests can run it in-process. */
+/* The command line of tradehost(1): parsing into settings (on top of the
+ * configuration file), and the whole program as a function so tests can
+ * run it in-process. */
 #ifndef TH_CLI_H
 #define TH_CLI_H
 
-#include <stddef.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "settings.h"
 
 /* Exit codes, documented in tradehost(1). */
 enum {
 	CLI_EXIT_OK = 0,
-	CLI_EXIT_FAILURE = 1,	/* bad data, plugin, parameter or strategy */
-	CLI_EXIT_USAGE = 2	/* bad command line */
+	CLI_EXIT_FAILURE = 1,	/* bad data, plugin, parameter, state or
+				 * strategy */
+	CLI_EXIT_USAGE = 2	/* bad command line or configuration file */
 };
 
 struct cli_options {
-	const char *plugin;
-	const char *data;		/* NULL = built-in demo data */
-	const char **params;		/* NAME=VALUE, in command-line order */
-	size_t nparams;
-	struct engine_options engine;
-	int json;
-	const char *trades_path;
-	const char *equity_path;
-	int verbose;
+	struct settings s;	/* the file's settings, then the flags' */
+	int verbose;		/* -v count */
 	int quiet;
 	int help;
 	int version;
 	int list_params;
 };
 
-/* Parses argv.  Returns 0, or -1 with *cause naming the option. */
+/* Parses argv, reading the --config file first.  Returns 0, or -1 with
+ * *cause naming the option or the file:line. */
 int cli_parse(int argc, char **argv, struct cli_options *o, char **cause)
 	__attribute__((warn_unused_result));
 void cli_free(struct cli_options *o);

@@ -9,8 +9,10 @@ result_free(struct run_result *r)
 
 	if (r == NULL)
 		return;
-	for (k = 0; k < r->ntrades; k++)
+	for (k = 0; k < r->ntrades; k++) {
 		free(r->trades[k].tag);
+		free(r->trades[k].symbol);
+	}
 	for (k = 0; k < r->nind; k++) {
 		free(r->ind[k].name);
 		free(r->ind[k].values);

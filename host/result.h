@@ -20,6 +20,7 @@ struct trade_rec {
 	double commission;	/* entry + exit part of this piece */
 	double return_pct;	/* a fraction, like Trade.pl_pct */
 	char *tag;		/* NULL when none; owned */
+	char *symbol;		/* portfolio results only, else NULL; owned */
 };
 
 /* A declared indicator, for the Entry_<name>/Exit_<name> trade columns. */

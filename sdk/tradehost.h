@@ -54,7 +54,9 @@ enum th_status {
 	TH_ERR_NOT_FOUND = -2,	/* no such parameter, column, order or trade */
 	TH_ERR_STATE = -3,	/* not allowed now (an order in init()); the
 				 * run stops after the callback */
-	TH_ERR_UNSUPPORTED = -4	/* the host lacks this feature */
+	TH_ERR_UNSUPPORTED = -4, /* the host lacks this feature */
+	TH_ERR_REFUSED = -5	/* (1.1) the risk gate refused the order; the
+				 * run goes on, th_order_refusal() says why */
 };
 
 enum th_plugin_kind {
@@ -318,6 +320,22 @@ struct th_host_api {
 	/* [engine-thread] Equity and cash at the current Close. */
 	double (*equity)(th_ctx *ctx);
 	double (*cash)(th_ctx *ctx);
+
+	/* ABI 1.1.  Test with TH_API_HAS() before calling. */
+
+	/* [engine-thread] Why the last order() returned TH_ERR_REFUSED
+	 * ("max_open_positions: ..."); NULL when it was not refused.  Valid
+	 * until the next order(). */
+	const char *(*order_refusal)(th_ctx *ctx);
+	/* [engine-thread] The instrument this instance trades ("GOOG");
+	 * never NULL.  Any phase. */
+	const char *(*symbol)(th_ctx *ctx);
+	/* [engine-thread] Risk-per-trade sizing: floor(equity * risk /
+	 * (multiple * atr)) whole units, 0 when atr is not positive.  risk
+	 * or multiple <= 0 take the configuration's risk.risk_per_trade and
+	 * risk.atr_multiple (0.01 and 2 by default).  Any phase. */
+	double (*risk_units)(th_ctx *ctx, double risk, double multiple,
+	    double atr);
 };
 
 #define TH_API_HAS(api, member) \
@@ -529,6 +547,30 @@ static inline double
 th_equity(th_ctx *ctx)
 {
 	return ctx->api->equity(ctx);
+}
+
+/* (1.1) The symbol this instance trades; "" from an older host. */
+static inline const char *
+th_symbol(th_ctx *ctx)
+{
+	return TH_API_HAS(ctx->api, symbol) ? ctx->api->symbol(ctx) : "";
+}
+
+/* (1.1) Why the last order was refused, or NULL. */
+static inline const char *
+th_order_refusal(th_ctx *ctx)
+{
+	return TH_API_HAS(ctx->api, order_refusal) ?
+	    ctx->api->order_refusal(ctx) : (const char *)0;
+}
+
+/* (1.1) Units risking `risk` of equity with a stop `multiple` ATRs away
+ * (<= 0 = the configured defaults); 0 from an older host. */
+static inline double
+th_risk_units(th_ctx *ctx, double risk, double multiple, double atr)
+{
+	return TH_API_HAS(ctx->api, risk_units) ?
+	    ctx->api->risk_units(ctx, risk, multiple, atr) : 0.0;
 }
 
 #ifdef __cplusplus

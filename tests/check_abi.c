@@ -14,7 +14,8 @@ START_TEST(abi_version)
 {
 	FREEZE(TH_ABI_MAJOR == 1);
 	FREEZE(TH_IND_SMA == 1 && TH_IND_STD == 6 && TH_IND_CUSTOM == 100);
-	FREEZE(TH_OK == 0 && TH_ERR_UNSUPPORTED == -4);
+	FREEZE(TH_OK == 0 && TH_ERR_UNSUPPORTED == -4 && TH_ERR_REFUSED == -5);
+	FREEZE(TH_IND_NO_WARMUP == 1 && TH_IND_BFILL == 2 && TH_IND_HIDDEN == 4);
 	FREEZE(TH_PARAM_INT == 1 && TH_PARAM_BOOL == 3);
 	FREEZE(TH_OPEN == 0 && TH_VOLUME == 4);
 }
@@ -90,7 +91,7 @@ START_TEST(abi_layout)
 	FREEZE(offsetof(struct th_position, is_short) == 36);
 	FREEZE(sizeof(struct th_ctx) == 8);
 	FREEZE(offsetof(struct th_ctx, api) == 0);
-	FREEZE(sizeof(struct th_host_api) == 208);
+	FREEZE(sizeof(struct th_host_api) == 232);
 	FREEZE(offsetof(struct th_host_api, struct_size) == 0);
 	FREEZE(offsetof(struct th_host_api, abi_major) == 4);
 	FREEZE(offsetof(struct th_host_api, abi_minor) == 6);
@@ -119,6 +120,10 @@ START_TEST(abi_layout)
 	FREEZE(offsetof(struct th_host_api, position_close) == 184);
 	FREEZE(offsetof(struct th_host_api, equity) == 192);
 	FREEZE(offsetof(struct th_host_api, cash) == 200);
+	/* ABI 1.1 */
+	FREEZE(offsetof(struct th_host_api, order_refusal) == 208);
+	FREEZE(offsetof(struct th_host_api, symbol) == 216);
+	FREEZE(offsetof(struct th_host_api, risk_units) == 224);
 	FREEZE(sizeof(struct th_plugin) == 88);
 	FREEZE(offsetof(struct th_plugin, abi_major) == 0);
 	FREEZE(offsetof(struct th_plugin, abi_minor) == 2);

@@ -120,8 +120,8 @@ START_TEST(cancel_and_find)
 	b.i = 1;
 	o = broker_place(&b, 1, 1, 50, 0, 0, 0, "x", &cause);
 	ck_assert_ptr_eq(broker_find_order(&b, o->id), o);
-	ck_assert_int_eq(broker_cancel(&b, o), 0);
-	ck_assert_int_eq(broker_cancel(&b, o), -1);
+	ck_assert_int_eq(broker_cancel(&b, o, "strategy"), 0);
+	ck_assert_int_eq(broker_cancel(&b, o, "strategy"), -1);
 	ck_assert_ptr_null(broker_find_order(&b, 999));
 	ck_assert_int_eq(broker_next(&b, 2), 0);
 	ck_assert_uint_eq(b.open.n, 0);

@@ -27,13 +27,13 @@ START_TEST(defaults)
 	char *cause = NULL;
 
 	ck_assert_int_eq(parse(&o, &cause, "--plugin", "x.so", NULL), 0);
-	ck_assert_str_eq(o.plugin, "x.so");
-	ck_assert_ptr_null(o.data);
-	ck_assert_double_eq(o.engine.broker.cash, 10000);
-	ck_assert_double_eq(o.engine.broker.margin, 1);
-	ck_assert_double_eq(o.engine.broker.commission_rate, 0);
-	ck_assert_int_eq(o.engine.finalize_trades, 0);
-	ck_assert_int_eq(o.json, 0);
+	ck_assert_str_eq(o.s.plugin, "x.so");
+	ck_assert_ptr_null(o.s.data_path);
+	ck_assert_double_eq(o.s.engine.broker.cash, 10000);
+	ck_assert_double_eq(o.s.engine.broker.margin, 1);
+	ck_assert_double_eq(o.s.engine.broker.commission_rate, 0);
+	ck_assert_int_eq(o.s.engine.finalize_trades, 0);
+	ck_assert_int_eq(o.s.json, 0);
 	cli_free(&o);
 }
 END_TEST
@@ -49,19 +49,19 @@ START_TEST(every_option)
 	    "--trade-on-close", "--hedging", "--exclusive-orders",
 	    "--finalize-trades", "--json", "--trades", "t.csv", "--equity",
 	    "e.csv", "-v", NULL), 0);
-	ck_assert_str_eq(o.data, "d.csv");
-	ck_assert_uint_eq(o.nparams, 2);
-	ck_assert_str_eq(o.params[1], "slow=20");
-	ck_assert_double_eq(o.engine.broker.cash, 500);
-	ck_assert_double_eq(o.engine.broker.commission_fixed, 2);
-	ck_assert_double_eq(o.engine.broker.commission_rate, 0.001);
-	ck_assert_double_eq(o.engine.broker.spread, 0.0002);
-	ck_assert_double_eq(o.engine.broker.margin, 0.5);
-	ck_assert(o.engine.broker.trade_on_close && o.engine.broker.hedging &&
-	    o.engine.broker.exclusive_orders && o.engine.finalize_trades);
-	ck_assert(o.json && o.verbose == 1);
-	ck_assert_str_eq(o.trades_path, "t.csv");
-	ck_assert_str_eq(o.equity_path, "e.csv");
+	ck_assert_str_eq(o.s.data_path, "d.csv");
+	ck_assert_uint_eq(o.s.nparams, 2);
+	ck_assert_str_eq(o.s.params[1], "slow=20");
+	ck_assert_double_eq(o.s.engine.broker.cash, 500);
+	ck_assert_double_eq(o.s.engine.broker.commission_fixed, 2);
+	ck_assert_double_eq(o.s.engine.broker.commission_rate, 0.001);
+	ck_assert_double_eq(o.s.engine.broker.spread, 0.0002);
+	ck_assert_double_eq(o.s.engine.broker.margin, 0.5);
+	ck_assert(o.s.engine.broker.trade_on_close && o.s.engine.broker.hedging &&
+	    o.s.engine.broker.exclusive_orders && o.s.engine.finalize_trades);
+	ck_assert(o.s.json && o.verbose == 1);
+	ck_assert_str_eq(o.s.trades_path, "t.csv");
+	ck_assert_str_eq(o.s.equity_path, "e.csv");
 	cli_free(&o);
 }
 END_TEST
@@ -73,8 +73,8 @@ START_TEST(commission_rate_only)
 
 	ck_assert_int_eq(parse(&o, &cause, "--plugin", "p", "--commission",
 	    ".002", NULL), 0);
-	ck_assert_double_eq(o.engine.broker.commission_fixed, 0);
-	ck_assert_double_eq(o.engine.broker.commission_rate, .002);
+	ck_assert_double_eq(o.s.engine.broker.commission_fixed, 0);
+	ck_assert_double_eq(o.s.engine.broker.commission_rate, .002);
 	cli_free(&o);
 }
 END_TEST
@@ -92,7 +92,7 @@ END_TEST
 
 START_TEST(usage_errors)
 {
-	ck_usage_error("--plugin PATH is required", "--json");
+	ck_usage_error("--plugin PATH (or strategy.plugin", "--json");
 	ck_usage_error("--cash: not a number: 'lots'", "--plugin", "p",
 	    "--cash", "lots");
 	ck_usage_error("--commission: not a number: 'x'", "--plugin", "p",

@@ -3,7 +3,9 @@
  * ../shared/data is absent.  TCase "stats_fixture" feeds the library's own
  * equity curve and trades (spec/fixtures) to stats.c and report.c; TCase
  * "engine" runs strategies/sma.so through the real engine and compares its
- * trades, equity curve and statistics with the same fixtures. */
+ * trades, equity curve and statistics with the same fixtures.  TCase
+ * "breakout" runs strategies/breakout.so against figures derived by hand
+ * (there is no library fixture for it). */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -463,6 +465,205 @@ engine_tcase(void)
 	return tc;
 }
 
+/*
+ * strategies/breakout.so over GOOG.csv with its defaults (n = 20, atr_n =
+ * 14, trail_atr = 3), cash 10000, no commission, no finalize.
+ *
+ * No backtesting.py fixture exists for it, so the expected figures come from
+ * an independent stdlib-only Python model of the same rules: rolling
+ * max/min over n bars including the current one; TR[0] = NaN, TR[j] =
+ * max(H-L, |C[j-1]-H|, |C[j-1]-L|); ATR = pandas' Kahan roll_mean of TR
+ * (spec 2.4), back-filled; the run loop of spec 1.2 and the broker of spec 3
+ * (market fill at the next Open, units = (cash * (1 - 2^-52)) // Open, a
+ * long's SL fills at min(Open, stop) when Low <= stop).  The model matched
+ * the engine bit for bit on every trade and every equity bar, so the
+ * literals (printed with Python's repr) are compared exactly.
+ *
+ * Worked example, trade 0:
+ * - warm-up 19 (MAX(H,20) and MIN(L,20) are first valid on bar 19; the ATR
+ *   does not count), so the first next() is on bar 20, 2004-09-17;
+ * - there Close 117.49 > hh[19] = 115.80 (the High of bar 19 itself): buy;
+ * - filled on bar 21 (2004-09-20) at its Open 116.95, for
+ *   floor(10000 / 116.95) = floor(85.507) = 85 units;
+ * - next() on bar 21 sets the first stop: C 119.36 - 3 * ATR 3.42714285714
+ *   = 109.078571428571; it then only rises, last on bar 51 (2004-11-01):
+ *   C 196.03 - 3 * 10.2814285714 = 165.185714285714;
+ * - bar 66 (2004-11-22) opens at 164.47, below the stop: it fills at
+ *   min(164.47, 165.1857...) = 164.47, SL shows 165.1857...; PnL =
+ *   85 * (164.47 - 116.95) = 4039.20.
+ * Trade 1: the same bar 66 is flat again and Close 165.10 < ll[65] = 165.27:
+ * sell, filled bar 67 at 167.97 for floor(14039.20 / 167.97) = 83 units;
+ * first stop 167.52 + 3 * 9.5314 = 196.114, lowest on bar 80 (170.45 +
+ * 3 * 4.71214 = 184.586428571429), hit on bar 85 (High 188.46, Open 182.00
+ * below it: fills at the stop).
+ * Trade 2: bar 85 Close 185.02 > hh[84] = 183.00: buy, bar 86 at 186.31,
+ * floor(12660.036 / 186.31) = 67 units; stop highest on bar 94 (202.71 -
+ * 3 * 5.38214 = 186.563571428571), hit on bar 108 (Low 180.32, Open 188.69
+ * above it: fills at the stop).
+ */
+struct brk_trade {
+	double size;
+	size_t entry_bar;
+	size_t exit_bar;
+	double entry_price;
+	double exit_price;
+	double sl;
+	double pnl;
+};
+
+static const struct brk_trade brk_first[] = {
+	{ 85, 21, 66, 116.95, 164.47, 165.1857142857143, 4039.2 },
+	{ -83, 67, 85, 167.97, 184.58642857142857, 184.58642857142857,
+	    -1379.1635714285715 },
+	{ 67, 86, 108, 186.31, 186.56357142857144, 186.56357142857144,
+	    16.98928571428604 },
+	{ -69, 109, 113, 181.94, 195.645, 195.645, -945.6450000000009 },
+	{ 56, 116, 121, 205.99, 185.67499999999998, 185.67499999999998,
+	    -1137.6400000000015 },
+};
+
+#define BRK_WARMUP 19
+#define BRK_NTRADES 63		/* closed; one long of 49 stays open */
+#define BRK_EQUITY_FINAL 39655.03428571425
+
+static struct run_result brk;
+
+/* Loads breakout.so with the given assignments applied; returns 0, or -1
+ * with *cause from the first refused one. */
+static int
+breakout_load(struct plugin *pl, struct params *params,
+    const char *const *assign, char **cause)
+{
+	const char *dir = getenv("TH_STRATEGIES");
+	char *path = xasprintf("%s/breakout.so", dir ? dir : "strategies");
+
+	ck_assert_msg(plugin_load(path, pl, cause) == 0, "%s", *cause);
+	free(path);
+	params_init(params, pl->desc);
+	for (; assign != NULL && *assign != NULL; assign++)
+		if (params_assign(params, *assign, cause) < 0)
+			return -1;
+	return 0;
+}
+
+static void
+breakout_run(const char *const *assign, struct run_result *out)
+{
+	struct engine_options opt = { .broker = { .cash = 10000, .margin = 1 },
+	    .finalize_trades = 0 };
+	char *cause = NULL;
+	struct params params;
+	struct plugin pl;
+
+	ck_assert_msg(breakout_load(&pl, &params, assign, &cause) == 0, "%s",
+	    cause);
+	ck_assert_msg(engine_run(&pl, &params, goog, &opt, out, &cause) == 0,
+	    "%s", cause);
+	params_free(&params);
+	plugin_unload(&pl);
+}
+
+static void
+breakout_setup(void)
+{
+	char *path = shared("data/GOOG.csv"), *cause = NULL;
+
+	ck_assert_msg(csv_read(path, &goog, &cause) == 0, "%s", cause);
+	free(path);
+	breakout_run(NULL, &brk);
+}
+
+static void
+breakout_teardown(void)
+{
+	result_free(&brk);
+	frame_free(goog);
+	goog = NULL;
+}
+
+START_TEST(test_breakout_trades)
+{
+	size_t k, n = sizeof brk_first / sizeof brk_first[0];
+
+	ck_assert_uint_eq(brk.ntrades, BRK_NTRADES);
+	for (k = 0; k < n; k++) {
+		const struct trade_rec *a = &brk.trades[k];
+		const struct brk_trade *b = &brk_first[k];
+
+		ck_assert_same(a->size, b->size, "Size", k);
+		ck_assert_uint_eq(a->entry_bar, b->entry_bar);
+		ck_assert_uint_eq(a->exit_bar, b->exit_bar);
+		ck_assert_same(a->entry_price, b->entry_price, "EntryPrice", k);
+		ck_assert_same(a->exit_price, b->exit_price, "ExitPrice", k);
+		ck_assert_same(a->sl, b->sl, "SL", k);
+		ck_assert_same(a->pnl, b->pnl, "PnL", k);
+		ck_assert(isnan(a->tp));
+	}
+}
+END_TEST
+
+/* The warm-up, the open trade's P/L in the last equity bar, and the ATR
+ * kept out of the trades table. */
+START_TEST(test_breakout_run)
+{
+	ck_assert_uint_eq(brk.warmup, BRK_WARMUP);
+	ck_assert_msg(brk.equity[goog->n - 1] == BRK_EQUITY_FINAL, "%.17g",
+	    brk.equity[goog->n - 1]);
+	ck_assert_uint_eq(brk.nind, 2);
+	ck_assert_str_eq(brk.ind[0].name, "MAX(H,20)");
+	ck_assert_str_eq(brk.ind[1].name, "MIN(L,20)");
+	ck_assert(brk.ind[0].values[20] == 117.49);
+	ck_assert(brk.ind[1].values[65] == 165.27);
+}
+END_TEST
+
+/* Out-of-range parameters are refused before anything runs; n = 55 (the
+ * man page's example) gives 34 closed trades in the Python model. */
+START_TEST(test_breakout_params)
+{
+	static const char *const bad[] = { "n=0", "atr_n=0", "trail_atr=0",
+	    "trail_atr=-1", "n=2.5" };
+	static const char *const n55[] = { "n=55", NULL };
+	const char *one[2] = { NULL, NULL };
+	struct run_result r;
+	struct params params;
+	struct plugin pl;
+	char *cause;
+	size_t k;
+
+	for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		one[0] = bad[k];
+		cause = NULL;
+		ck_assert_msg(breakout_load(&pl, &params, one, &cause) == -1,
+		    "%s accepted", bad[k]);
+		ck_assert_ptr_nonnull(cause);
+		ck_assert_msg(k == 4 || strstr(cause, "out of range") != NULL,
+		    "%s", cause);
+		free(cause);
+		params_free(&params);
+		plugin_unload(&pl);
+	}
+	breakout_run(n55, &r);
+	ck_assert_uint_eq(r.ntrades, 34);
+	ck_assert_uint_eq(r.warmup, 54);
+	ck_assert(r.equity[goog->n - 1] == 31174.97999999999);
+	result_free(&r);
+}
+END_TEST
+
+static TCase *
+breakout_tcase(void)
+{
+	TCase *tc = tcase_create("breakout");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, breakout_setup, breakout_teardown);
+	tcase_add_test(tc, test_breakout_trades);
+	tcase_add_test(tc, test_breakout_run);
+	tcase_add_test(tc, test_breakout_params);
+	return tc;
+}
+
 int
 main(void)
 {
@@ -477,6 +678,7 @@ main(void)
 	s = suite_create("parity");
 	suite_add_tcase(s, stats_fixture_tcase());
 	suite_add_tcase(s, engine_tcase());
+	suite_add_tcase(s, breakout_tcase());
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -66,7 +66,7 @@ expect "list parameters" 0 out "fast" -- --plugin "$sma" --list-params
 expect "help" 0 out "usage: tradehost" -- --help
 expect "version" 0 out "tradehost " -- --version
 
-expect "no --plugin" 2 err "--plugin PATH is required" --
+expect "no --plugin" 2 err "--plugin PATH (or strategy.plugin" --
 expect "unknown option" 2 err "'--bogus'" -- --plugin "$sma" --bogus
 expect "cash not a number" 2 err "--cash: not a number: 'x'" -- \
     --plugin "$sma" --cash x

@@ -17,5 +17,8 @@ Suite *stats_suite(void);
 Suite *report_suite(void);
 Suite *cli_suite(void);
 Suite *abi_suite(void);
+Suite *conf_suite(void);
+Suite *risk_suite(void);
+Suite *session_suite(void);
 
 #endif
