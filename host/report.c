@@ -596,6 +596,10 @@ json_trade(FILE *f, const struct run_result *r, const struct trade_rec *t)
 		json_string(f, t->tag);
 	else
 		fputs("null", f);
+	if (t->symbol != NULL) {
+		json_key(f, "Symbol", 0);
+		json_string(f, t->symbol);
+	}
 	json_trade_indicators(f, r, t);
 	fputs("}", f);
 }
@@ -723,6 +727,13 @@ trade_dates_only(const struct run_result *r, int exit)
 	return 1;
 }
 
+/* A portfolio's trades name their symbol. */
+static int
+has_symbols(const struct run_result *r)
+{
+	return r->ntrades > 0 && r->trades[0].symbol != NULL;
+}
+
 static void
 trades_header(FILE *f, const struct run_result *r)
 {
@@ -730,6 +741,8 @@ trades_header(FILE *f, const struct run_result *r)
 
 	fputs("Size,EntryBar,ExitBar,EntryPrice,ExitPrice,SL,TP,PnL,"
 	    "Commission,ReturnPct,EntryTime,ExitTime,Duration,Tag", f);
+	if (has_symbols(r))
+		fputs(",Symbol", f);
 	for (k = 0; k < r->nind; k++) {
 		csv_name(f, "Entry_", r->ind[k].name);
 		csv_name(f, "Exit_", r->ind[k].name);
@@ -767,6 +780,10 @@ trades_row(FILE *f, const struct run_result *r, const struct trade_rec *t,
 		fprintf(f, ",%lld,", (long long)dur);
 	if (t->tag != NULL)
 		csv_text(f, t->tag);
+	if (t->symbol != NULL) {
+		fputc(',', f);
+		csv_text(f, t->symbol);
+	}
 	for (k = 0; k < r->nind; k++) {
 		fputc(',', f);
 		csv_number(f, r->ind[k].values[t->entry_bar]);

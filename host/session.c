@@ -552,6 +552,11 @@ session_run(struct session *s, char **cause)
 	if (s->opt.state_path != NULL &&
 	    state_resume(s, s->opt.state_path, cause) < 0)
 		return -1;
+	if (!s->resumed) {
+		int any;
+
+		s->now = next_time(s, &any);
+	}
 	note(s, s->resumed ? "resume" : "start", s->legs[0].in.name);
 	rc = run_steps(s, cause);
 	if (rc == 0 && !s->bankrupt)	/* bankrupt: no finalize, no warning */

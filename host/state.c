@@ -534,7 +534,9 @@ decode(struct rbuf *b, struct image *im, size_t nlegs_max)
 	if (b->bad || im->nlegs == 0 || im->nlegs > nlegs_max ||
 	    im->state_size > b->n)
 		return -1;
-	im->step = get_count(b, 2 * sizeof(double) * (im->nlegs > 1));
+	/* The timeline is stored for a portfolio only. */
+	im->step = im->nlegs > 1 ? get_count(b, 2 * sizeof(double)) :
+	    (size_t)get_u64(b);
 	im->now = get_i64(b);
 	im->bankrupt = (int)get_u32(b);
 	im->cash = get_f64(b);
