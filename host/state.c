@@ -30,6 +30,8 @@ struct wbuf {
 static void
 put(struct wbuf *b, const void *v, size_t n)
 {
+	if (n == 0)
+		return;	/* v may be NULL then */
 	if (b->n + n > b->cap) {
 		b->cap = (b->n + n) * 2 + 256;
 		b->p = xreallocarray(b->p, b->cap, 1);
@@ -61,6 +63,8 @@ struct rbuf {
 static void
 get(struct rbuf *b, void *v, size_t n)
 {
+	if (n == 0)
+		return;
 	if (b->bad || b->n - b->off < n) {
 		b->bad = 1;
 		memset(v, 0, n);
