@@ -416,6 +416,10 @@ call_legs(struct session *s, char **cause)
 		if (l->pos >= l->start) {
 			l->in.bar = (int64_t)l->pos;
 			st = l->in.desc->next(&l->in.pub, l->in.state);
+			/* A strategy passing on the status of a refused order
+			 * stops nothing: the refusal is logged and audited. */
+			if (st == TH_ERR_REFUSED)
+				st = TH_OK;
 			if (st != TH_OK || l->in.error != NULL)
 				return callback_failed(s, l, st, "next", cause);
 		}

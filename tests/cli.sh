@@ -120,5 +120,68 @@ if [ -r "$shared/data/GOOG.csv" ]; then
 	    --data "$shared/data/GOOG.csv" --finalize-trades --json
 fi
 
+# Configuration files, portfolios, logging (tradehost.conf(5)).
+examples=${TH_EXAMPLES:-examples}
+breakout=${TH_STRATEGIES:-strategies}/breakout.so
+printf 'broker = {\n  cash = "lots";\n};\n' >"$tmp/bad.cfg"
+expect "config type error names file:line" 2 err "bad.cfg:2: broker.cash" -- \
+    --config "$tmp/bad.cfg" --plugin "$sma"
+printf 'strategy = { plugin = "%s"; params = { fast = 5; }; };\n' "$sma" \
+    >"$tmp/plugin.cfg"
+expect "plugin and parameters from a config file" 0 out \
+    '"_strategy": "SmaCross(fast=5)"' -- --config "$tmp/plugin.cfg" --json
+expect "the command line overrides the file" 0 out \
+    '"_strategy": "SmaCross(fast=7)"' -- --config "$tmp/plugin.cfg" --json \
+    --param fast=7
+expect "shipped portfolio example runs" 0 out "Symbol" -- \
+    --config "$examples/portfolio.cfg" --state "$tmp/p.state" \
+    --audit "$tmp/p.audit"
+expect "shipped backtest example runs" 0 out "SmaCross(fast=10..." -- \
+    --config "$examples/backtest.cfg" --plugin "$sma"
+expect "shipped risk example runs" 0 out "Return [%]" -- \
+    --config "$examples/risk.cfg" --plugin "$sma" --audit "$tmp/r.audit"
+expect "breakout on the demo data" 0 out "Breakout" -- --plugin "$breakout"
+mkdir "$tmp/dir"
+for sym in AAA BBB; do
+	{ echo Date,Open,High,Low,Close
+	  i=1
+	  while [ $i -le 40 ]; do
+		printf '2021-%02d-%02d,%d,%d,%d,%d\n' $(((i - 1) / 28 + 1)) \
+		    $(((i - 1) % 28 + 1)) $((100 + i % 7)) $((105 + i % 7)) \
+		    $((95 + i % 7)) $((101 + i % 5))
+		i=$((i + 1))
+	  done; } >"$tmp/dir/$sym.csv"
+done
+expect "a directory of symbol files" 0 out "BBB" -- --plugin "$sma" \
+    --data "$tmp/dir" --symbols AAA,BBB --param fast=2 --param slow=5
+expect "SYMBOL=FILE pairs" 0 out '"Symbol": "' -- --plugin "$sma" \
+    --data "X=$tmp/dir/AAA.csv" --data "Y=$tmp/dir/BBB.csv" --param fast=2 \
+    --param slow=5 --json
+expect "a directory needs --symbols" 1 err "say which symbols" -- \
+    --plugin "$sma" --data "$tmp/dir"
+expect "a symbol without a file" 1 err "no file for symbol 'C'" -- \
+    --plugin "$sma" --symbols X,C --data "X=$tmp/dir/AAA.csv"
+expect "a missing symbol file" 1 err "CCC.csv" -- \
+    --plugin "$sma" --symbols AAA,CCC --data "$tmp/dir"
+expect "duplicate symbols" 2 err "'A' is listed twice" -- \
+    --plugin "$sma" --symbols A,B,A
+expect "log file" 0 out "Return" -- --plugin "$sma" \
+    --log-file "$tmp/th-%Y.log"
+if grep -q "warning: some trades remain open" "$tmp"/th-*.log; then
+	ok "the log file holds the warning"
+else
+	bad "the log file holds the warning"
+fi
+expect "audit trail" 0 out "Return" -- --plugin "$sma" \
+    --audit "$tmp/audit.csv"
+if head -1 "$tmp/audit.csv" | grep -qx \
+    'seq,time,kind,symbol,side,size,price,order_id,reason,equity' &&
+    grep -q '^1,2010-.*,order,DEMO,' "$tmp/audit.csv" &&
+    grep -q ',fill,DEMO,' "$tmp/audit.csv"; then
+	ok "audit trail rows"
+else
+	bad "audit trail rows"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
