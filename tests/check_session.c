@@ -373,6 +373,50 @@ START_TEST(drawdown_halts_reduce_only)
 }
 END_TEST
 
+/* Bar 1: a far limit order and a market buy with a stop-loss; bar 2:
+ * cancels the limit order; the stop-loss fills on bar 4. */
+static uint64_t limit_id;
+
+static void
+cancel_and_stop(th_ctx *ctx)
+{
+	struct th_order_req req = { 0 };
+
+	if (ctx->api->bar(ctx) == 1) {
+		req.size = 5;
+		req.limit = 1;
+		ck_assert_int_eq(ctx->api->order(ctx, 1, &(struct
+		    th_order_req){ .struct_size = sizeof req, .size = 5,
+		    .limit = 1 }, &limit_id), TH_OK);
+		req.limit = 0;
+		req.sl = 8;
+		ck_assert_int_eq(th_buy_with(ctx, req), TH_OK);
+	}
+	if (ctx->api->bar(ctx) == 2)
+		ck_assert_int_eq(ctx->api->order_cancel(ctx, limit_id), TH_OK);
+}
+
+START_TEST(audit_cancel_and_stop_loss)
+{
+	static const double c[] = { 10, 10, 10, 9, 7, 7 };
+	char rows[8][160];
+
+	frames[0] = bars(6, T0, HOUR, c);
+	with_audit();
+	next_fn = cancel_and_stop;
+	run(1);
+	ck_assert_int_eq(audit_rows("cancel", rows, 8), 1);
+	ck_assert_ptr_nonnull(strstr(rows[0], "2024-01-02T02:00:00,cancel,A,"
+	    "buy,5.0,,1,strategy,"));
+	ck_assert_int_eq(audit_rows("fill", rows, 8), 2);
+	ck_assert_ptr_nonnull(strstr(rows[0], ",fill,A,buy,5.0,10.0,2,entry,"));
+	/* The bar opens at 9, above the stop: filled at the stop. */
+	ck_assert_ptr_nonnull(strstr(rows[1], "2024-01-02T04:00:00,fill,A,"
+	    "sell,5.0,8.0,"));
+	ck_assert_ptr_nonnull(strstr(rows[1], ",sl,"));
+}
+END_TEST
+
 static double sized, symbol_ok;
 
 static void
@@ -426,6 +470,7 @@ session_suite(void)
 	tcase_add_test(tc, refusal_reaches_strategy_and_audit);
 	tcase_add_test(tc, flatten_at_end_of_day);
 	tcase_add_test(tc, drawdown_halts_reduce_only);
+	tcase_add_test(tc, audit_cancel_and_stop_loss);
 	tcase_add_test(tc, sdk_sizing_and_symbol);
 	tcase_add_test(tc, mixed_indexes_refused);
 	suite_add_tcase(s, tc);
