@@ -511,26 +511,11 @@ default_name(const struct th_indicator_def *def, const char *kind_name,
 	return name;
 }
 
-/* pandas' Series.bfill(): each NaN takes the next valid value. */
-static void
-back_fill(double *v, size_t n)
-{
-	double next = NAN;
-	size_t k;
-
-	for (k = n; k > 0; k--) {
-		if (isnan(v[k - 1]))
-			v[k - 1] = next;
-		else
-			next = v[k - 1];
-	}
-}
-
 static void
 add_indicator(struct instance *in, char *name, double *values, uint32_t flags)
 {
 	if (flags & TH_IND_BFILL)
-		back_fill(values, in->data->n);
+		indicator_bfill(values, in->data->n);
 	in->ind = xreallocarray(in->ind, in->nind + 1, sizeof *in->ind);
 	in->ind[in->nind].name = name;
 	in->ind[in->nind].values = values;

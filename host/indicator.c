@@ -175,6 +175,20 @@ max_nan(double a, double b)
 }
 
 void
+indicator_bfill(double *v, size_t n)
+{
+	double next = NAN;
+	size_t k;
+
+	for (k = n; k > 0; k--) {
+		if (isnan(v[k - 1]))
+			v[k - 1] = next;
+		else
+			next = v[k - 1];
+	}
+}
+
+void
 indicator_true_range(const double *h, const double *l, const double *c,
     size_t n, double *out)
 {

@@ -54,6 +54,9 @@ void indicator_ema(const double *x, size_t n, size_t period, double *out);
 /* True range: out[0] = NaN (no previous close, as pandas' shift gives),
  * out[j] = max(h[j] - l[j], |c[j-1] - h[j]|, |c[j-1] - l[j]|), NaN when any
  * operand is NaN (numpy max semantics). */
+/* pandas' Series.bfill(): each NaN takes the next valid value (leading
+ * ones the first valid, trailing ones stay NaN). */
+void indicator_bfill(double *v, size_t n);
 void indicator_true_range(const double *h, const double *l, const double *c,
     size_t n, double *out);
 

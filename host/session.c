@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "indicator.h"
 #include "log.h"
 #include "state.h"
 #include "timefmt.h"
@@ -577,15 +578,9 @@ session_run(struct session *s, char **cause)
 static void
 backfill_equity(double *eq, size_t n, double cash)
 {
-	double next = NAN;
 	size_t k;
 
-	for (k = n; k > 0; k--) {
-		if (isnan(eq[k - 1]))
-			eq[k - 1] = next;
-		else
-			next = eq[k - 1];
-	}
+	indicator_bfill(eq, n);
 	for (k = 0; k < n; k++)
 		if (isnan(eq[k]))
 			eq[k] = cash;

@@ -5,34 +5,9 @@
 # goes through valgrind, whose own errors exit 99.
 set -u
 
-th=${TH_TRADEHOST:-./tradehost}
+. "$(dirname "$0")/shlib.sh"
 data=${TH_TEST_DATA:-tests/data}
-plugins=${TH_TEST_PLUGINS:-tests/plugins/.libs}
-sma=${TH_STRATEGIES:-strategies}/sma.so
 shared=${TH_SHARED:-../shared}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-run() {
-	if [ -n "${VALGRIND:-}" ]; then
-		TH_KEEP_PLUGINS=1 "$VALGRIND" --quiet --error-exitcode=99 \
-		    --leak-check=full --errors-for-leak-kinds=definite,indirect \
-		    "$th" "$@" >"$tmp/out" 2>"$tmp/err"
-	else
-		"$th" "$@" >"$tmp/out" 2>"$tmp/err"
-	fi
-	echo $? >"$tmp/rc"
-}
-
-ok() { pass=$((pass + 1)); echo "PASS: $1"; }
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $1"
-	sed 's/^/  stdout: /' "$tmp/out" | head -20
-	sed 's/^/  stderr: /' "$tmp/err" | head -20
-}
 
 # expect NAME STATUS STREAM TEXT -- ARGS...: runs tradehost with ARGS and
 # checks the exit status and that STREAM (out or err) contains TEXT.
@@ -122,7 +97,7 @@ fi
 
 # Configuration files, portfolios, logging (tradehost.conf(5)).
 examples=${TH_EXAMPLES:-examples}
-breakout=${TH_STRATEGIES:-strategies}/breakout.so
+breakout=$strategies/breakout.so
 printf 'broker = {\n  cash = "lots";\n};\n' >"$tmp/bad.cfg"
 expect "config type error names file:line" 2 err "bad.cfg:2: broker.cash" -- \
     --config "$tmp/bad.cfg" --plugin "$sma"
@@ -183,5 +158,4 @@ else
 	bad "audit trail rows"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,32 +6,8 @@
 # limits; and a corrupt or mismatched state file is refused whole.
 set -u
 
-th=${TH_TRADEHOST:-./tradehost}
-plugins=${TH_TEST_PLUGINS:-tests/plugins/.libs}
+. "$(dirname "$0")/shlib.sh"
 killer=$plugins/killer.so
-sma=${TH_STRATEGIES:-strategies}/sma.so
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-run() {
-	if [ -n "${VALGRIND:-}" ]; then
-		TH_KEEP_PLUGINS=1 "$VALGRIND" --quiet --error-exitcode=99 \
-		    --leak-check=full --errors-for-leak-kinds=definite,indirect \
-		    "$th" "$@" >"$tmp/out" 2>"$tmp/err"
-	else
-		"$th" "$@" >"$tmp/out" 2>"$tmp/err"
-	fi
-	echo $? >"$tmp/rc"
-}
-
-ok() { pass=$((pass + 1)); echo "PASS: $1"; }
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $1"
-	sed 's/^/  stderr: /' "$tmp/err" | head -10
-}
 
 # The trading rows of an audit file: numbered ones, without the lifecycle
 # rows (start, resume, stop) that differ between the two runs.
@@ -155,5 +131,4 @@ else
 	bad "a refused state file was changed"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
