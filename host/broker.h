@@ -80,7 +80,8 @@ enum broker_event_kind {
 
 struct broker_event {
 	enum broker_event_kind kind;
-	uint64_t order_id;	/* 0 = none (netting, bankruptcy) */
+	uint64_t order_id;	/* the order that caused it (a netting fill:
+				 * the opposite order); 0 = bankruptcy */
 	uint64_t trade_id;
 	double size;		/* signed units traded: + bought, - sold */
 	double price;

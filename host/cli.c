@@ -115,11 +115,18 @@ parse_commission(const char *text, struct broker_config *b, char **cause)
 /* "--data SYMBOL=FILE" when the part before '=' could be a symbol;
  * anything else is a path. */
 static int
-apply_data(struct settings *s, const char *arg, char **cause)
+apply_data(struct cli_options *o, const char *arg, char **cause)
 {
+	struct settings *s = &o->s;
 	const char *eq = strchr(arg, '=');
 	char *sym;
 
+	/* The command line's data replaces the file's, whatever the form. */
+	if (!o->data_given) {
+		o->data_given = 1;
+		settings_clear_files(s);
+		settings_set_string(&s->data_path, NULL);
+	}
 	if (eq == NULL || eq == arg || memchr(arg, '/', (size_t)(eq - arg))) {
 		settings_set_string(&s->data_path, arg);
 		return 0;
@@ -143,7 +150,7 @@ apply_option(struct cli_options *o, int c, const char *arg, char **cause)
 	switch (c) {
 	case OPT_CONFIG: return 0;	/* read before the other options */
 	case OPT_PLUGIN: settings_set_string(&s->plugin, arg); return 0;
-	case OPT_DATA: return apply_data(s, arg, cause);
+	case OPT_DATA: return apply_data(o, arg, cause);
 	case OPT_SYMBOLS: return settings_set_symbols(s, arg, cause);
 	case OPT_PARAM: settings_add_param(s, arg); return 0;
 	case OPT_CASH: return parse_number("cash", arg, &b->cash, cause);

@@ -23,6 +23,7 @@ struct cli_options {
 	int help;
 	int version;
 	int list_params;
+	int data_given;		/* a --data seen: the file's data is gone */
 };
 
 /* Parses argv, reading the --config file first.  Returns 0, or -1 with

@@ -357,13 +357,34 @@ fill_legs(struct session *s, char **cause)
 	return 0;
 }
 
-/* Closes everything and cancels pending entries: the end-of-day flatten. */
+/* Anything the end-of-day flatten would act on? */
+static int
+exposed(const struct session *s)
+{
+	size_t k, j;
+
+	for (k = 0; k < s->nlegs; k++) {
+		const struct broker *b = &s->legs[k].broker;
+
+		if (b->open.n > 0)
+			return 1;
+		for (j = 0; j < b->queue.n; j++)
+			if (((const struct order *)b->queue.v[j])->parent == NULL)
+				return 1;
+	}
+	return 0;
+}
+
+/* Closes everything and cancels pending entries: the end-of-day flatten
+ * (entries stay refused for the rest of the day either way). */
 static void
 flatten(struct session *s)
 {
 	char *cause = NULL;
 	size_t k, j;
 
+	if (!exposed(s))
+		return;
 	audit(s, "flatten", NULL, 0, NAN, NAN, 0, "flatten_at");
 	for (k = 0; k < s->nlegs; k++) {
 		struct broker *b = &s->legs[k].broker;
@@ -446,8 +467,15 @@ record_step(struct session *s)
 static int
 step(struct session *s, char **cause)
 {
-	if (s->opt.risk != NULL)
+	if (s->opt.risk != NULL) {
+		int32_t halt = s->risk.st.halt;
+
 		(void)risk_new_bar(&s->risk, s->now, account_equity(s));
+		if (halt != s->risk.st.halt) {
+			log_warn("a new day: the daily-loss halt is lifted");
+			audit(s, "halt", NULL, 0, NAN, NAN, 0, "lifted: new day");
+		}
+	}
 	if (fill_legs(s, cause) < 0)
 		return -1;
 	if (s->bankrupt) {
@@ -493,12 +521,15 @@ run_one(struct session *s, char **cause)
 static int
 run_steps(struct session *s, char **cause)
 {
+	int64_t t;
 	int any;
 
 	if (s->nlegs == 1)
 		return run_one(s, cause);
-	for (s->now = next_time(s, &any); any && !s->bankrupt;
-	    s->now = next_time(s, &any)) {
+	/* s->now keeps the last step's time for what follows the loop. */
+	for (t = next_time(s, &any); any && !s->bankrupt;
+	    t = next_time(s, &any)) {
+		s->now = t;
 		if (step(s, cause) < 0 || after_step(s, cause) < 0)
 			return -1;
 	}

@@ -127,19 +127,20 @@ symbol_name_ok(const char *name)
 int
 settings_set_symbols(struct settings *s, const char *list, char **cause)
 {
-	char *copy = xstrdup(list), *save = NULL, *tok;
+	char *copy = xstrdup(list), *tok, *next;
 	size_t k;
 	int rc = 0;
 
 	clear_symbols(s);
-	if (*list == '\0' || list[strlen(list) - 1] == ',') {
-		*cause = xasprintf("symbols: empty name in '%s'", list);
-		free(copy);
-		return -1;
-	}
-	for (tok = strtok_r(copy, ",", &save); tok != NULL && rc == 0;
-	    tok = strtok_r(NULL, ",", &save)) {
-		if (!symbol_name_ok(tok)) {
+	/* strtok would skip the empty names of "A,,B": split by hand. */
+	for (tok = copy; tok != NULL && rc == 0; tok = next) {
+		next = strchr(tok, ',');
+		if (next != NULL)
+			*next++ = '\0';
+		if (*tok == '\0') {
+			*cause = xasprintf("symbols: empty name in '%s'", list);
+			rc = -1;
+		} else if (!symbol_name_ok(tok)) {
 			*cause = xasprintf("symbols: bad name '%s'", tok);
 			rc = -1;
 		}

@@ -127,6 +127,52 @@ fnv1a(const void *p, size_t n, uint64_t h)
  * Saving.
  */
 
+static uint64_t
+hash_double(uint64_t h, double v)
+{
+	return fnv1a(&v, sizeof v, h);
+}
+
+/* What the run was configured with: a restart under other parameters,
+ * broker terms or risk limits would splice two different runs. */
+static uint64_t
+settings_hash(const struct session *s)
+{
+	const struct broker_config *b = &s->opt.engine.broker;
+	const struct risk_config *r = s->opt.risk;
+	uint64_t h = FNV_SEED;
+	size_t k;
+
+	for (k = 0; k < s->params->n; k++) {
+		h = fnv1a(s->params->v[k].name, strlen(s->params->v[k].name), h);
+		h = hash_double(h, s->params->v[k].value);
+	}
+	h = hash_double(h, b->cash);
+	h = hash_double(h, b->spread);
+	h = hash_double(h, b->commission_fixed);
+	h = hash_double(h, b->commission_rate);
+	h = hash_double(h, b->margin);
+	h = hash_double(h, b->trade_on_close * 4 + b->hedging * 2 +
+	    b->exclusive_orders + s->opt.engine.finalize_trades * 8);
+	if (r == NULL)
+		return h;
+	h = hash_double(h, (double)r->max_open_positions);
+	h = hash_double(h, r->max_position_fraction);
+	h = hash_double(h, r->risk_per_trade);
+	h = hash_double(h, r->atr_multiple);
+	h = hash_double(h, r->min_cash_reserve);
+	h = hash_double(h, (double)r->max_trades_per_day);
+	h = hash_double(h, r->max_orders_per_second);
+	h = hash_double(h, (double)r->order_burst);
+	h = hash_double(h, r->daily_loss_limit);
+	h = hash_double(h, r->max_drawdown);
+	h = hash_double(h, r->trading_start);
+	h = hash_double(h, r->trading_end);
+	h = hash_double(h, r->flatten_at);
+	h = hash_double(h, (double)r->max_orders_per_strategy_day);
+	return hash_double(h, r->duplicate_guard);
+}
+
 static void
 put_trade(struct wbuf *b, const struct trade *t)
 {
@@ -208,6 +254,7 @@ encode(const struct session *s, struct wbuf *b)
 	put_str(b, s->plugin->desc->name);
 	put_u32(b, s->plugin->desc->state_version);
 	put_u32(b, s->plugin->desc->state_size);
+	put_u64(b, settings_hash(s));
 	put_u64(b, s->nlegs);
 	put_u64(b, s->step);
 	put_i64(b, s->now);
@@ -223,8 +270,9 @@ encode(const struct session *s, struct wbuf *b)
 		put_leg(b, s, &s->legs[k]);
 }
 
-/* What changes when trading state changes.  Not the peak equity or the
- * bar position: a resumed run recomputes those by replaying the bars. */
+/* What changes when trading state changes.  Not the peak equity, the
+ * day or the bar position: a resumed run recomputes those by replaying
+ * the bars after the snapshot. */
 static uint64_t
 fingerprint(const struct session *s)
 {
@@ -235,7 +283,6 @@ fingerprint(const struct session *s)
 
 	h = fnv1a(&cash, sizeof cash, h);
 	h = fnv1a(&s->bankrupt, sizeof s->bankrupt, h);
-	h = fnv1a(&r->day, sizeof r->day, h);
 	h = fnv1a(&r->halt, sizeof r->halt, h);
 	h = fnv1a(&r->flattened, sizeof r->flattened, h);
 	h = fnv1a(&r->tokens, sizeof r->tokens, h);
@@ -367,6 +414,7 @@ struct image {
 	char *plugin;
 	uint32_t state_version;
 	uint32_t state_size;
+	uint64_t settings;
 	size_t nlegs;
 	size_t step;
 	int64_t now;
@@ -534,6 +582,7 @@ decode(struct rbuf *b, struct image *im, size_t nlegs_max)
 	im->plugin = get_str(b);
 	im->state_version = get_u32(b);
 	im->state_size = get_u32(b);
+	im->settings = get_u64(b);
 	im->nlegs = (size_t)get_u64(b);
 	if (b->bad || im->nlegs == 0 || im->nlegs > nlegs_max ||
 	    im->state_size > b->n)
@@ -646,6 +695,12 @@ check_identity(const struct session *s, struct image *im, const char *path,
 		    "version %u, %u bytes), not %s (version %u, %u bytes)",
 		    path, im->plugin, im->state_version, im->state_size,
 		    d->name, d->state_version, d->state_size);
+		return -1;
+	}
+	if (im->settings != settings_hash(s)) {
+		*cause = xasprintf("state: %s: written with other strategy "
+		    "parameters, broker terms or risk limits; restore them, or "
+		    "remove the file to start afresh", path);
 		return -1;
 	}
 	if (im->nlegs != s->nlegs)

@@ -140,6 +140,12 @@ expect "a missing symbol file" 1 err "CCC.csv" -- \
     --plugin "$sma" --symbols AAA,CCC --data "$tmp/dir"
 expect "duplicate symbols" 2 err "'A' is listed twice" -- \
     --plugin "$sma" --symbols A,B,A
+expect "an empty symbol name" 2 err "empty name in 'A,,B'" -- \
+    --plugin "$sma" --symbols A,,B
+printf 'data = { files = { Z = "/nonexistent.csv"; }; };\n' >"$tmp/data.cfg"
+expect "--data replaces the file's data" 0 out "AAA" -- --plugin "$sma" \
+    --config "$tmp/data.cfg" --data "$tmp/dir" --symbols AAA,BBB \
+    --param fast=2 --param slow=5
 expect "log file" 0 out "Return" -- --plugin "$sma" \
     --log-file "$tmp/th-%Y.log"
 if grep -q "warning: some trades remain open" "$tmp"/th-*.log; then

@@ -42,8 +42,7 @@ interrupted() {
 	state=$tmp/$name.state
 	rm -f "$state"
 	for k in $(echo "$kills" | tr , ' '); do
-		run "$@" --param kill_at="$k" --state "$state" \
-		    --audit "$tmp/$name.audit"
+		KILL_AT=$k run "$@" --state "$state" --audit "$tmp/$name.audit"
 		rc=$(cat "$tmp/rc")
 		if [ "$rc" != 137 ] || [ ! -f "$state" ]; then
 			bad "$name: run killed at bar $k (status $rc)"
@@ -116,6 +115,10 @@ echo "not a state file" >"$tmp/text"
 refused "a foreign file is refused" "not a tradehost state file" \
     $one --state "$tmp/text"
 cp "$good" "$tmp/copy"
+refused "other parameters are refused" "written with other strategy parameters" \
+    $one --param fast=5 --state "$tmp/copy"
+refused "other broker terms are refused" "broker terms or risk limits" \
+    $one --cash 5000 --state "$tmp/copy"
 refused "another strategy's state is refused" "written by strategy Killer" \
     --plugin "$sma" --state "$tmp/copy"
 refused "other symbols are refused" "written for other symbols" \

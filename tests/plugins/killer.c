@@ -1,8 +1,11 @@
-/* A strategy that dies by SIGKILL at a chosen bar, for the kill-and-restart
+/* A strategy that dies by SIGKILL at the bar $KILL_AT names (an
+ * environment variable, not a parameter: the restart must run with the
+ * same parameters), for the kill-and-restart
  * test of the state file.  It trades an SMA crossover but only every other
  * signal, remembered in its state block, so a restart that lost the state
  * block would trade differently; and it refuses to run a bar twice. */
 #include <signal.h>
+#include <stdlib.h>
 
 #include <tradehost.h>
 
@@ -12,7 +15,6 @@ struct killer_state {
 };
 
 static const struct th_param_def params[] = {
-	{ "kill_at", TH_PARAM_INT, 0, 0, 1e9, "bar to die at (0 = never)" },
 	{ "fast", TH_PARAM_INT, 10, 1, 1000, NULL },
 	{ "slow", TH_PARAM_INT, 30, 1, 1000, NULL },
 	{ "size", TH_PARAM_REAL, 0, 0, 1e6, "order size (0 = all margin)" },
@@ -48,7 +50,7 @@ killer_next(th_ctx *ctx, void *state)
 		return TH_ERR_STATE;
 	}
 	s->last_bar = bar;
-	if (bar == (int64_t)th_param(ctx, "kill_at"))
+	if (getenv("KILL_AT") != NULL && bar == atoll(getenv("KILL_AT")))
 		raise(SIGKILL);
 	if (!th_cross(fast, slow) || s->signals++ % 2 != 0)
 		return TH_OK;
