@@ -499,6 +499,35 @@ after_step(struct session *s, char **cause)
 	return 0;
 }
 
+/* A plain backtest (one symbol; no risk gate, audit or state file) is the
+ * benchmark's loop: Backtest.run() with nothing around it. */
+static int
+run_plain(struct session *s, char **cause)
+{
+	struct session_leg *l = &s->legs[0];
+	struct instance *in = &l->in;
+	size_t n = l->data->n;
+	enum th_status st;
+	int bst;
+
+	for (; l->pos < n; l->pos++) {
+		in->bar = (int64_t)l->pos;
+		bst = broker_next(&l->broker, l->pos);
+		if (bst == BROKER_BANKRUPT) {
+			s->bankrupt = 1;
+			return 0;
+		}
+		if (bst == BROKER_ERROR)
+			return broker_failed(s, l, cause);
+		st = in->desc->next(&in->pub, in->state);
+		if (st != TH_OK && st != TH_ERR_REFUSED)
+			return callback_failed(s, l, st, "next", cause);
+		if (in->error != NULL)
+			return callback_failed(s, l, TH_OK, "next", cause);
+	}
+	return 0;
+}
+
 /* One symbol: its bars are the timeline, and the warm-up bars before the
  * first next() need no step (no order can exist yet). */
 static int
@@ -510,6 +539,9 @@ run_one(struct session *s, char **cause)
 
 	if (l->pos < l->start)
 		l->pos = l->start < n ? l->start : n;
+	if (s->opt.risk == NULL && s->opt.audit == NULL &&
+	    s->opt.state_path == NULL)
+		return run_plain(s, cause);
 	while (l->pos < n && !s->bankrupt) {
 		s->now = index[l->pos];
 		if (step(s, cause) < 0 || after_step(s, cause) < 0)
