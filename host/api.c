@@ -221,6 +221,20 @@ api_order_refusal(th_ctx *ctx)
 	return inst(ctx)->refusal;
 }
 
+static enum th_status
+api_run_info(th_ctx *ctx, struct th_run_info *out)
+{
+	const struct th_run_info *ri = &inst(ctx)->run;
+
+	if (out == NULL || out->struct_size < offsetof(struct th_run_info,
+	    model_path) + sizeof out->model_path)
+		return TH_ERR_INVALID;
+	memcpy((char *)out + sizeof out->struct_size,
+	    (const char *)ri + sizeof ri->struct_size,
+	    fit(out->struct_size, sizeof *ri) - sizeof ri->struct_size);
+	return TH_OK;
+}
+
 static const char *
 api_symbol(th_ctx *ctx)
 {
@@ -678,6 +692,7 @@ const struct th_host_api api_table = {
 	.order_refusal = api_order_refusal,
 	.symbol = api_symbol,
 	.risk_units = api_risk_units,
+	.run_info = api_run_info,
 };
 
 void
@@ -696,6 +711,15 @@ api_instance_init(struct instance *in, const struct th_plugin *desc,
 	in->bar = -1;
 	in->state = xcalloc(1, desc->state_size ? desc->state_size : 1);
 	in->symbol = data->source != NULL ? data->source : "";
+	in->run.struct_size = sizeof in->run;
+}
+
+void
+api_instance_borrow_state(struct instance *in, void *state)
+{
+	free(in->state);
+	in->state = state;
+	in->state_borrowed = 1;
 }
 
 void
@@ -710,7 +734,8 @@ api_instance_free(struct instance *in)
 	free(in->ind);
 	free(in->error);
 	free(in->refusal);
-	free(in->state);
+	if (!in->state_borrowed)
+		free(in->state);
 	in->refusal = NULL;
 	in->ind = NULL;
 	in->nind = 0;

@@ -53,6 +53,8 @@ struct instance {
 	void *hook_arg;
 	const struct risk_config *risk; /* th_risk_units() defaults */
 	char *refusal;		/* why the last order was refused */
+	struct th_run_info run;	/* th_run_info() */
+	int state_borrowed;	/* state belongs to the caller (training) */
 };
 
 extern const struct th_host_api api_table;
@@ -60,6 +62,9 @@ extern const struct th_host_api api_table;
 void api_instance_init(struct instance *in, const struct th_plugin *desc,
     const char *name, const struct frame *data, struct broker *broker,
     const struct params *params);
+/* Replaces the instance's state block by one the caller keeps (a training
+ * run carries one block through every episode). */
+void api_instance_borrow_state(struct instance *in, void *state);
 void api_instance_free(struct instance *in);
 
 #endif

@@ -264,6 +264,10 @@ session_init(struct session *s, const struct plugin *plugin,
 		    &l->broker, params);
 		l->in.symbol = l->symbol;
 		l->in.risk = opt->risk;
+		l->in.run = opt->run;
+		l->in.run.struct_size = sizeof l->in.run;
+		if (opt->shared_state != NULL && n == 1)
+			api_instance_borrow_state(&l->in, opt->shared_state);
 		if (hooked) {
 			l->broker.on_event = opt->audit ? on_broker_event : NULL;
 			l->broker.event_arg = s;
@@ -847,7 +851,8 @@ session_free(struct session *s)
 		struct session_leg *l = &s->legs[k];
 
 		l->in.phase = API_DONE;
-		if (l->inited && l->in.desc->fini != NULL)
+		if (l->inited && !l->in.state_borrowed &&
+		    l->in.desc->fini != NULL)
 			l->in.desc->fini(&l->in.pub, l->in.state);
 		api_instance_free(&l->in);
 		broker_free(&l->broker);

@@ -36,6 +36,10 @@ struct session_options {
 	struct audit *audit;		/* NULL = no audit trail */
 	const char *state_path;		/* NULL = no state file */
 	int state_fsync;
+	struct th_run_info run;		/* mode, episode, model path */
+	void *shared_state;		/* one symbol: a state block the caller
+					 * keeps across runs (training); the
+					 * session then skips fini() */
 };
 
 struct session {

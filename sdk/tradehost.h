@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define TH_ABI_MAJOR 1
-#define TH_ABI_MINOR 1
+#define TH_ABI_MINOR 2
 
 #if defined(__GNUC__)
 #define TH_EXPORT __attribute__((visibility("default")))
@@ -103,6 +103,14 @@ enum th_param_type {
 	TH_PARAM_INT = 1,	/* a whole number */
 	TH_PARAM_REAL = 2,	/* a double */
 	TH_PARAM_BOOL = 3	/* 0 or 1 */
+};
+
+/* (1.2) What kind of run an instance is part of (th_run_info). */
+enum th_run_mode {
+	TH_RUN_BACKTEST = 0,	/* a plain backtest or a portfolio run */
+	TH_RUN_TRAIN = 1,	/* a training episode (--episodes): learn */
+	TH_RUN_VALIDATE = 2	/* a validation pass between episodes: no
+				 * learning, no exploration */
 };
 
 typedef struct th_ctx th_ctx;
@@ -211,6 +219,15 @@ struct th_trade_info {
 	double pl;		/* Trade.pl at the current Close */
 	double pl_pct;		/* Trade.pl_pct, a fraction */
 	const char *tag;	/* NULL = none */
+};
+
+/* (1.2) The run an instance is part of. */
+struct th_run_info {
+	uint32_t struct_size;	/* caller sets; host fills what fits */
+	enum th_run_mode mode;
+	uint32_t episode;	/* 1-based training episode; 0 otherwise */
+	uint32_t episodes;	/* --episodes; 0 when not training */
+	const char *model_path;	/* --model FILE; NULL when not given */
 };
 
 /* The position across open trades (backtesting.py's Position). */
@@ -336,6 +353,12 @@ struct th_host_api {
 	 * risk.atr_multiple (0.01 and 2 by default).  Any phase. */
 	double (*risk_units)(th_ctx *ctx, double risk, double multiple,
 	    double atr);
+
+	/* ABI 1.2. */
+
+	/* [engine-thread] The run this instance is part of; fills what fits
+	 * out->struct_size.  Any phase. */
+	enum th_status (*run_info)(th_ctx *ctx, struct th_run_info *out);
 };
 
 #define TH_API_HAS(api, member) \
@@ -375,7 +398,25 @@ struct th_plugin {
 	/* [engine-thread] Releases what init() allocated; called once per
 	 * instance, also when init() or next() failed.  May be NULL. */
 	void (*fini)(th_ctx *ctx, void *state);
+
+	/* ABI 1.2: learning strategies (tradehost --episodes).  The host
+	 * reads these only when struct_size covers them; NULL = none. */
+
+	/* [engine-thread] Writes what the strategy has learned to path (the
+	 * best validation pass so far).  Called after a validation run,
+	 * before fini. */
+	enum th_status (*save_model)(th_ctx *ctx, void *state,
+	    const char *path);
+	/* [engine-thread] One line of training progress for the host's
+	 * progress bar ("eps 0.61 loss 0.0123"), at most size bytes. */
+	void (*train_status)(th_ctx *ctx, void *state, char *buf,
+	    size_t size);
 };
+
+/* Does the descriptor carry member (appended after 1.0)? */
+#define TH_PLUGIN_HAS(desc, member) \
+	((desc)->struct_size >= offsetof(struct th_plugin, member) + \
+	    sizeof((desc)->member))
 
 /*
  * Inline helpers, so strategy code reads like backtesting.py.  They only
@@ -562,6 +603,20 @@ th_order_refusal(th_ctx *ctx)
 {
 	return TH_API_HAS(ctx->api, order_refusal) ?
 	    ctx->api->order_refusal(ctx) : (const char *)0;
+}
+
+/* (1.2) The run's mode, episode and model path; a plain backtest from an
+ * older host. */
+static inline struct th_run_info
+th_run_info(th_ctx *ctx)
+{
+	struct th_run_info ri;
+
+	memset(&ri, 0, sizeof ri);
+	ri.struct_size = sizeof ri;
+	if (TH_API_HAS(ctx->api, run_info))
+		(void)ctx->api->run_info(ctx, &ri);
+	return ri;
 }
 
 /* (1.1) Units risking `risk` of equity with a stop `multiple` ATRs away

@@ -91,7 +91,7 @@ START_TEST(abi_layout)
 	FREEZE(offsetof(struct th_position, is_short) == 36);
 	FREEZE(sizeof(struct th_ctx) == 8);
 	FREEZE(offsetof(struct th_ctx, api) == 0);
-	FREEZE(sizeof(struct th_host_api) == 232);
+	FREEZE(sizeof(struct th_host_api) == 240);
 	FREEZE(offsetof(struct th_host_api, struct_size) == 0);
 	FREEZE(offsetof(struct th_host_api, abi_major) == 4);
 	FREEZE(offsetof(struct th_host_api, abi_minor) == 6);
@@ -124,7 +124,14 @@ START_TEST(abi_layout)
 	FREEZE(offsetof(struct th_host_api, order_refusal) == 208);
 	FREEZE(offsetof(struct th_host_api, symbol) == 216);
 	FREEZE(offsetof(struct th_host_api, risk_units) == 224);
-	FREEZE(sizeof(struct th_plugin) == 88);
+	/* ABI 1.2 */
+	FREEZE(offsetof(struct th_host_api, run_info) == 232);
+	FREEZE(offsetof(struct th_plugin, save_model) == 88);
+	FREEZE(offsetof(struct th_plugin, train_status) == 96);
+	FREEZE(sizeof(struct th_run_info) == 24);
+	FREEZE(offsetof(struct th_run_info, model_path) == 16);
+	FREEZE(TH_RUN_BACKTEST == 0 && TH_RUN_VALIDATE == 2);
+	FREEZE(sizeof(struct th_plugin) == 104);
 	FREEZE(offsetof(struct th_plugin, abi_major) == 0);
 	FREEZE(offsetof(struct th_plugin, abi_minor) == 2);
 	FREEZE(offsetof(struct th_plugin, struct_size) == 4);
