@@ -15,6 +15,7 @@
 #include "report.h"
 #include "session.h"
 #include "stats.h"
+#include "train.h"
 #include "xmalloc.h"
 
 enum {
@@ -22,7 +23,8 @@ enum {
 	OPT_SPREAD, OPT_MARGIN, OPT_TRADE_ON_CLOSE, OPT_HEDGING,
 	OPT_EXCLUSIVE, OPT_FINALIZE, OPT_JSON, OPT_TRADES, OPT_EQUITY,
 	OPT_LIST_PARAMS, OPT_VERSION, OPT_CONFIG, OPT_SYMBOLS, OPT_STATE,
-	OPT_AUDIT, OPT_LOG_FILE
+	OPT_AUDIT, OPT_LOG_FILE, OPT_EPISODES, OPT_VALIDATION, OPT_SELECT,
+	OPT_MODEL
 };
 
 static const struct option long_options[] = {
@@ -42,6 +44,10 @@ static const struct option long_options[] = {
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "audit", required_argument, NULL, OPT_AUDIT },
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+	{ "episodes", required_argument, NULL, OPT_EPISODES },
+	{ "validation", required_argument, NULL, OPT_VALIDATION },
+	{ "select", required_argument, NULL, OPT_SELECT },
+	{ "model", required_argument, NULL, OPT_MODEL },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "trades", required_argument, NULL, OPT_TRADES },
 	{ "equity", required_argument, NULL, OPT_EQUITY },
@@ -67,6 +73,8 @@ cli_usage(FILE *out)
 	    "[--state FILE]\n"
 	    "                 [--audit FILE.csv] [--log-file PATTERN] "
 	    "[--json]\n"
+	    "                 [--episodes N --model FILE [--validation F] "
+	    "[--select STAT]]\n"
 	    "                 [--trades FILE.csv] [--equity FILE.csv] "
 	    "[--list-params]\n"
 	    "                 [-v|--verbose] [-q|--quiet] [-h|--help] "
@@ -87,6 +95,23 @@ parse_number(const char *opt, const char *text, double *out, char **cause)
 		*cause = xasprintf("--%s: not a number: '%s'", opt, text);
 		return -1;
 	}
+	return 0;
+}
+
+static int
+parse_count(const char *opt, const char *text, int64_t *out, char **cause)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || errno == ERANGE || v < 1) {
+		*cause = xasprintf("--%s: not a whole number >= 1: '%s'", opt,
+		    text);
+		return -1;
+	}
+	*out = v;
 	return 0;
 }
 
@@ -164,6 +189,12 @@ apply_option(struct cli_options *o, int c, const char *arg, char **cause)
 	case OPT_STATE: settings_set_string(&s->state_path, arg); return 0;
 	case OPT_AUDIT: settings_set_string(&s->audit_path, arg); return 0;
 	case OPT_LOG_FILE: settings_set_string(&s->log_file, arg); return 0;
+	case OPT_EPISODES: return parse_count("episodes", arg,
+	    &s->train_episodes, cause);
+	case OPT_VALIDATION: return parse_number("validation", arg,
+	    &s->train_validation, cause);
+	case OPT_SELECT: settings_set_string(&s->train_select, arg); return 0;
+	case OPT_MODEL: settings_set_string(&s->model_path, arg); return 0;
 	case OPT_JSON: s->json = 1; return 0;
 	case OPT_TRADES: settings_set_string(&s->trades_path, arg); return 0;
 	case OPT_EQUITY: settings_set_string(&s->equity_path, arg); return 0;
@@ -514,7 +545,8 @@ run_session(const struct settings *s, const struct plugin *pl,
 	struct session ss;
 	struct session_options so = { .engine = s->engine,
 	    .risk = &s->risk, .state_path = s->state_path,
-	    .state_fsync = s->state_fsync };
+	    .state_fsync = s->state_fsync,
+	    .run = { .model_path = s->model_path } };
 	struct audit audit;
 	int rc = -1;
 
@@ -534,6 +566,32 @@ out:
 	if (so.audit != NULL)
 		audit_close(&audit);
 	return rc;
+}
+
+/* --episodes: trains and writes the model; progress on stderr. */
+static int
+run_training(const struct cli_options *o, const struct plugin *pl,
+    const struct params *params, const struct legs *l, char **cause)
+{
+	const struct settings *s = &o->s;
+	struct train_options to = {
+		.episodes = (unsigned)s->train_episodes,
+		.validation = s->train_validation,
+		.select = s->train_select != NULL ? s->train_select :
+		    "Sharpe Ratio",
+		.model_path = s->model_path,
+		.progress = o->quiet ? NULL : stderr,
+	};
+
+	if (l->n != 1) {
+		*cause = xstrdup("training (--episodes) runs on one symbol");
+		return CLI_EXIT_FAILURE;
+	}
+	if (train_run(pl, params, l->data[0], l->symbols[0], &s->engine, &to,
+	    cause) < 0)
+		return CLI_EXIT_FAILURE;
+	printf("model written to %s\n", s->model_path);
+	return CLI_EXIT_OK;
 }
 
 /* Loads everything, runs, reports.  Returns an exit code. */
@@ -560,7 +618,9 @@ run(const struct cli_options *o, char **cause)
 	}
 	if (load_legs(s, &legs, cause) < 0)
 		goto out;
-	if (run_session(s, &pl, &params, &legs, cause) == 0)
+	if (s->train_episodes > 0)
+		rc = run_training(o, &pl, &params, &legs, cause);
+	else if (run_session(s, &pl, &params, &legs, cause) == 0)
 		rc = CLI_EXIT_OK;
 out:
 	legs_free(&legs);

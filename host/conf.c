@@ -69,6 +69,7 @@ static int set_commission(struct conf_ctx *, const config_setting_t *);
 static int set_trading_hours(struct conf_ctx *, const config_setting_t *);
 static int set_flatten_at(struct conf_ctx *, const config_setting_t *);
 static int set_level(struct conf_ctx *, const config_setting_t *);
+static int set_select(struct conf_ctx *, const config_setting_t *);
 
 #define F(m) offsetof(struct settings, m)
 #define KEY(n, k, m, r) { n, k, F(m), r, NULL, NULL }
@@ -147,6 +148,14 @@ static const struct conf_key report_keys[] = {
 	KEY_END
 };
 
+static const struct conf_key train_keys[] = {
+	KEY("episodes", CONF_INT, train_episodes, RANGE_NONNEG),
+	KEY("validation", CONF_FLOAT, train_validation, RANGE_UNIT_POS),
+	KEY_CUSTOM("select", set_select),
+	KEY("model", CONF_PATH, model_path, 0),
+	KEY_END
+};
+
 static const struct conf_key sections[] = {
 	SECTION("strategy", strategy_keys),
 	SECTION("data", data_keys),
@@ -155,6 +164,7 @@ static const struct conf_key sections[] = {
 	SECTION("logging", logging_keys),
 	SECTION("state", state_keys),
 	SECTION("report", report_keys),
+	SECTION("train", train_keys),
 	KEY_END
 };
 
@@ -668,6 +678,18 @@ set_level(struct conf_ctx *c, const config_setting_t *st)
 		}
 	return conf_fail(c, st, "expected one of error, warn, info, debug, "
 	    "got '%s'", v);
+}
+
+/* A statistic's name, as the table prints it ("Sharpe Ratio"). */
+static int
+set_select(struct conf_ctx *c, const config_setting_t *st)
+{
+	const char *v = get_string(c, st);
+
+	if (v == NULL)
+		return -1;
+	settings_set_string(&c->s->train_select, v);
+	return 0;
 }
 
 /* Opens path as a regular file, so that a missing or unreadable file is

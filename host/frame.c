@@ -51,6 +51,27 @@ frame_find_column(const struct frame *f, const char *name)
 	return -1;
 }
 
+struct frame *
+frame_slice(const struct frame *f, size_t from, size_t to)
+{
+	struct frame *s;
+	size_t n = to - from, c;
+	double *v;
+
+	if (from >= to || to > f->n)
+		return NULL;
+	s = frame_new(n, f->index_kind, f->source);
+	memcpy(s->index, f->index + from, n * sizeof *s->index);
+	for (c = 0; c < FRAME_NBASE; c++)
+		memcpy(s->cols[c], f->cols[c] + from, n * sizeof(double));
+	for (; c < f->ncols; c++) {
+		v = xmalloc(n * sizeof *v);
+		memcpy(v, f->cols[c] + from, n * sizeof *v);
+		frame_add_column(s, f->names[c], v);
+	}
+	return s;
+}
+
 void
 frame_free(struct frame *f)
 {

@@ -31,6 +31,8 @@ struct frame *frame_new(size_t n, enum frame_index_kind kind, const char *source
 void frame_add_column(struct frame *f, const char *name, double *values);
 /* Returns the column index for name, or -1. */
 int frame_find_column(const struct frame *f, const char *name);
+/* A copy of bars [from, to) with every column; NULL for an empty range. */
+struct frame *frame_slice(const struct frame *f, size_t from, size_t to);
 void frame_free(struct frame *f);
 
 #endif

@@ -20,6 +20,7 @@ settings_init(struct settings *s)
 	s->log_level = LOG_WARN;
 	s->log_stderr = 1;
 	s->state_fsync = 1;
+	s->train_validation = 0.2;
 }
 
 static void
@@ -76,6 +77,8 @@ settings_free(struct settings *s)
 	free(s->state_path);
 	free(s->trades_path);
 	free(s->equity_path);
+	free(s->train_select);
+	free(s->model_path);
 	memset(s, 0, sizeof *s);
 }
 
@@ -243,10 +246,36 @@ check_data(const struct settings *s, char **cause)
 	return 0;
 }
 
+static int
+check_train(const struct settings *s, char **cause)
+{
+	if (!(s->train_validation > 0 && s->train_validation < 1)) {
+		*cause = xasprintf("train.validation: must be in (0, 1), got "
+		    "%g", s->train_validation);
+		return -1;
+	}
+	if (s->train_episodes < 0 || s->train_episodes > 1000000) {
+		*cause = xasprintf("train.episodes: must be in [1, 1000000], "
+		    "got %lld", (long long)s->train_episodes);
+		return -1;
+	}
+	if (s->train_episodes > 0 && s->model_path == NULL) {
+		*cause = xstrdup("training (--episodes) needs --model FILE to "
+		    "write the model to");
+		return -1;
+	}
+	if (s->train_episodes > 0 && (s->nsymbols > 1 || s->nfiles > 1)) {
+		*cause = xstrdup("training (--episodes) runs on one symbol");
+		return -1;
+	}
+	return 0;
+}
+
 int
 settings_check(const struct settings *s, char **cause)
 {
-	if (broker_config_check(&s->engine.broker, cause) < 0)
+	if (broker_config_check(&s->engine.broker, cause) < 0 ||
+	    check_train(s, cause) < 0)
 		return -1;
 	if (check_risk(&s->risk, cause) < 0)
 		return -1;

@@ -67,6 +67,12 @@ struct settings {
 	char *state_path;		/* NULL = no persistence */
 	int state_fsync;		/* default 1 */
 
+	/* training a learning strategy (train.c) */
+	int64_t train_episodes;		/* 0 = a plain run */
+	double train_validation;	/* held-out fraction, default 0.2 */
+	char *train_select;		/* NULL = "Sharpe Ratio" */
+	char *model_path;		/* written by training, read otherwise */
+
 	/* report */
 	int json;
 	char *trades_path;
