@@ -255,8 +255,9 @@ check_train(const struct settings *s, char **cause)
 		return -1;
 	}
 	if (s->train_episodes < 0 || s->train_episodes > 1000000) {
-		*cause = xasprintf("train.episodes: must be in [1, 1000000], "
-		    "got %lld", (long long)s->train_episodes);
+		*cause = xasprintf("train.episodes: must be in [0, 1000000] "
+		    "(0 = no training), got %lld",
+		    (long long)s->train_episodes);
 		return -1;
 	}
 	if (s->train_episodes > 0 && s->model_path == NULL) {
