@@ -86,6 +86,8 @@ episode(struct trainer *t, const struct frame *data, enum th_run_mode mode,
 
 	memset(&so, 0, sizeof so);
 	so.engine = *t->engine;
+	/* Every episode is judged on all its trades, the open ones too. */
+	so.engine.finalize_trades = 1;
 	so.run.mode = mode;
 	so.run.episode = ep;
 	so.run.episodes = t->to->episodes;
