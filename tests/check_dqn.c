@@ -1110,6 +1110,17 @@ START_TEST(test_agent_bad_hparams)
 	hp.target_sync = 0;
 	ck_assert_int_eq(dqn_agent_init(&ag, &hp, 1, &cause), -1);
 	free(cause);
+	small_hparams(&hp);
+	hp.replay_capacity = hp.batch - 1;
+	ck_assert_int_eq(dqn_agent_init(&ag, &hp, 1, &cause), -1);
+	ck_assert_str_eq(cause, "agent: replay_capacity must be >= batch and "
+	    ">= learn_start");
+	free(cause);
+	small_hparams(&hp);
+	hp.sizes[3] = 300;
+	ck_assert_int_eq(dqn_agent_init(&ag, &hp, 1, &cause), -1);
+	ck_assert_str_eq(cause, "agent: at most 256 actions");
+	free(cause);
 }
 END_TEST
 

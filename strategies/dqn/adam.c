@@ -75,7 +75,7 @@ clip(struct dqn_adam *a, float *grads)
  * into subnormal floats, and arithmetic on those is tens of times slower
  * on common CPUs.  Flushing them to 0 from well above the subnormal range
  * costs nothing measurable in accuracy (the step they would cause is
- * below 1e-22 of lr) and, unlike setting the FPU's flush-to-zero mode,
+ * at most 1e-21 lr) and, unlike setting the FPU's flush-to-zero mode,
  * touches no process-wide state. */
 DQN_INLINE float
 flush(float x)
@@ -100,6 +100,20 @@ update(struct dqn_adam *a, float *restrict params, const float *restrict
 	}
 }
 
+/* x^n by squaring: plain IEEE multiplications give the same bits on
+ * every machine, which libm's pow() does not promise. */
+static double
+powu(double x, uint64_t n)
+{
+	double r = 1;
+
+	for (; n != 0; n >>= 1, x *= x) {
+		if (n & 1)
+			r *= x;
+	}
+	return r;
+}
+
 void
 dqn_adam_step(struct dqn_adam *a, float *params, float *grads)
 {
@@ -108,7 +122,7 @@ dqn_adam_step(struct dqn_adam *a, float *params, float *grads)
 	if (a->clip_norm > 0)
 		clip(a, grads);
 	a->t++;
-	step = (float)(a->lr / (1.0 - pow(a->beta1, (double)a->t)));
-	rbc2 = (float)(1.0 / sqrt(1.0 - pow(a->beta2, (double)a->t)));
+	step = (float)(a->lr / (1.0 - powu(a->beta1, a->t)));
+	rbc2 = (float)(1.0 / sqrt(1.0 - powu(a->beta2, a->t)));
 	update(a, params, grads, step, rbc2);
 }

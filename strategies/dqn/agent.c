@@ -43,6 +43,9 @@ check_hparams(const struct dqn_hparams *hp, char **cause)
 		bad = "huber_delta must be > 0";
 	else if (hp->batch < 1 || hp->batch > DQN_MLP_MAX_BATCH)
 		bad = "batch must be 1 to 4096";
+	else if (hp->replay_capacity < hp->batch ||
+	    hp->replay_capacity < hp->learn_start)
+		bad = "replay_capacity must be >= batch and >= learn_start";
 	else if (hp->train_every < 1)
 		bad = "train_every must be >= 1";
 	else if (hp->target_sync < 1)

@@ -6,7 +6,8 @@
 
 #include "mlp.h"
 
-/* 64-byte alignment lets any vector width load rows without splits. */
+/* Cache-line alignment: the rows of 16- and 64-wide layers never straddle
+ * two lines, whatever the vector width. */
 #define DQN_ALIGN 64
 
 static float *
@@ -127,9 +128,10 @@ dqn_mlp_init(struct dqn_mlp *m, const int *sizes, int nsizes,
 	m->grads = alloc_floats(m->nparams);
 	if (m->params == NULL || m->grads == NULL ||
 	    alloc_scratch(m, nact, widest) < 0) {
+		nact = m->nparams;
 		dqn_mlp_free(m);
 		return dqn_fail(cause, "network: out of memory for %zu "
-		    "parameters", m->nparams);
+		    "parameters", nact);
 	}
 	memset(m->params, 0, m->nparams * sizeof *m->params);
 	dqn_mlp_zero_grad(m);

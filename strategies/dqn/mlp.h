@@ -8,9 +8,11 @@
  * optimiser are flat loops over nparams floats.
  *
  * The kernels vectorise across outputs only and add the terms of every
- * sum in ascending input order, so results do not depend on the vector
- * width the compiler picked, and a product whose input is exactly 0 is
- * skipped (ReLU makes half the hidden inputs 0).  Same inputs, same bits.
+ * sum in ascending input order without FMA, so the bits do not depend on
+ * the vector width the compiler or the CPU picked (see simd.h).  Products
+ * whose input is exactly 0 are skipped, since ReLU zeroes about half the
+ * hidden inputs; that can only change the sign of an all-zero sum, or hide
+ * a 0 * inf NaN.
  *
  * Not thread-safe: forward() writes per-network scratch.
  */
@@ -55,7 +57,7 @@ int	dqn_mlp_init(struct dqn_mlp *m, const int *sizes, int nsizes,
 /* Releases everything init() allocated; safe on a zeroed struct. */
 void	dqn_mlp_free(struct dqn_mlp *m);
 /* Copies the parameters (not grads or scratch) of a network of the same
- * shape: the target-network sync. */
+ * shape, the target-network sync; does nothing if the shapes differ. */
 void	dqn_mlp_copy(struct dqn_mlp *dst, const struct dqn_mlp *src);
 /* Nonzero when a and b have the same layer sizes. */
 int	dqn_mlp_same_shape(const struct dqn_mlp *a, const struct dqn_mlp *b);
