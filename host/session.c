@@ -242,6 +242,13 @@ session_init(struct session *s, const struct plugin *plugin,
 	if (broker_config_check(&opt->engine.broker, cause) < 0 ||
 	    check_index_kinds(data, n, cause) < 0)
 		return -1;
+	if (opt->state_path != NULL && TH_PLUGIN_HAS(plugin->desc, flags) &&
+	    (plugin->desc->flags & TH_PLUGIN_STATE_POINTERS)) {
+		*cause = xasprintf("state: strategy %s keeps pointers in its "
+		    "state block, so its runs cannot be saved to a state file",
+		    plugin->desc->name);
+		return -1;
+	}
 	s->plugin = plugin;
 	s->params = params;
 	s->opt = *opt;

@@ -411,7 +411,14 @@ struct th_plugin {
 	 * progress bar ("eps 0.61 loss 0.0123"), at most size bytes. */
 	void (*train_status)(th_ctx *ctx, void *state, char *buf,
 	    size_t size);
+	/* (1.2) TH_PLUGIN_* flags. */
+	uint32_t flags;
 };
+
+/* th_plugin.flags */
+#define TH_PLUGIN_STATE_POINTERS 0x1u	/* the state block holds pointers: it
+					 * cannot be saved to a state file
+					 * nor carried into another process */
 
 /* Does the descriptor carry member (appended after 1.0)? */
 #define TH_PLUGIN_HAS(desc, member) \

@@ -8,8 +8,8 @@
  * - any other run loads a model (--model FILE, else dqn.model next to
  *   this .so) and trades greedily, never exploring.
  *
- * The state block holds a pointer to the agent, so a run of this strategy
- * cannot resume from a state file (tradehost(1) STATE FILE). */
+ * The state block holds a pointer to the agent, so it says
+ * TH_PLUGIN_STATE_POINTERS and the host refuses --state for it. */
 #define _GNU_SOURCE
 
 #include <dlfcn.h>
@@ -347,4 +347,5 @@ TH_PLUGIN_ENTRY = {
 	.fini = dqn_fini,
 	.save_model = dqn_save_model,
 	.train_status = dqn_train_status,
+	.flags = TH_PLUGIN_STATE_POINTERS,	/* the agent lives outside it */
 };

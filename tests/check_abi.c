@@ -128,10 +128,12 @@ START_TEST(abi_layout)
 	FREEZE(offsetof(struct th_host_api, run_info) == 232);
 	FREEZE(offsetof(struct th_plugin, save_model) == 88);
 	FREEZE(offsetof(struct th_plugin, train_status) == 96);
+	FREEZE(offsetof(struct th_plugin, flags) == 104);
+	FREEZE(TH_PLUGIN_STATE_POINTERS == 1);
 	FREEZE(sizeof(struct th_run_info) == 24);
 	FREEZE(offsetof(struct th_run_info, model_path) == 16);
 	FREEZE(TH_RUN_BACKTEST == 0 && TH_RUN_VALIDATE == 2);
-	FREEZE(sizeof(struct th_plugin) == 104);
+	FREEZE(sizeof(struct th_plugin) == 112);
 	FREEZE(offsetof(struct th_plugin, abi_major) == 0);
 	FREEZE(offsetof(struct th_plugin, abi_minor) == 2);
 	FREEZE(offsetof(struct th_plugin, struct_size) == 4);

@@ -52,6 +52,8 @@ expect_run "a flipped byte" 1 "corrupt" \
     --plugin "$dqn" --model "$tmp/flip.model"
 expect_run "a model of other layer sizes" 1 "layer sizes" \
     --plugin "$dqn" --model "$tmp/a.model" --param hidden=32
+expect_run "no state file for a state block with pointers" 1 \
+    "keeps pointers in its state block" --plugin "$dqn" --state "$tmp/s"
 expect_run "training needs --model" 2 "needs --model" \
     --plugin "$dqn" --episodes 2
 expect_run "only learning strategies train" 1 "cannot learn" \
