@@ -475,19 +475,6 @@ set_params(struct conf_ctx *c, const config_setting_t *st)
 	return 0;
 }
 
-/* The names settings_set_symbols() accepts. */
-static int
-symbol_ok(const char *name)
-{
-	const char *p;
-
-	for (p = name; *p != '\0'; p++)
-		if (*p == '/' || *p == ',' || *p == '=' ||
-		    (unsigned char)*p <= ' ')
-			return 0;
-	return *name != '\0';
-}
-
 /* Checks element i of the symbols list against the name rules and the
  * elements before it.  Returns its name, or NULL with *cause. */
 static const char *
@@ -500,7 +487,7 @@ symbol_at(struct conf_ctx *c, const config_setting_t *list, int i)
 	if (expect_type(c, e, CONFIG_TYPE_STRING, "a string") < 0)
 		return NULL;
 	name = config_setting_get_string(e);
-	if (!symbol_ok(name)) {
+	if (!settings_symbol_ok(name)) {
 		conf_fail(c, e, "bad symbol name '%s' (it may not be empty "
 		    "or hold '/', ',', '=' or white space)", name);
 		return NULL;

@@ -114,8 +114,8 @@ settings_add_file(struct settings *s, const char *symbol, const char *path)
 	s->nfiles++;
 }
 
-static int
-symbol_name_ok(const char *name)
+int
+settings_symbol_ok(const char *name)
 {
 	const char *p;
 
@@ -143,7 +143,7 @@ settings_set_symbols(struct settings *s, const char *list, char **cause)
 		if (*tok == '\0') {
 			*cause = xasprintf("symbols: empty name in '%s'", list);
 			rc = -1;
-		} else if (!symbol_name_ok(tok)) {
+		} else if (!settings_symbol_ok(tok)) {
 			*cause = xasprintf("symbols: bad name '%s'", tok);
 			rc = -1;
 		}

@@ -89,6 +89,9 @@ void settings_free(struct settings *s);
 void settings_set_string(char **field, const char *value);
 void settings_add_param(struct settings *s, const char *assignment);
 void settings_clear_params(struct settings *s);
+/* Is name a usable symbol: non-empty, without '/', ',', '=' or blanks
+ * (it names files and fills CSV cells)? */
+int settings_symbol_ok(const char *name);
 /* Splits "A,B,C" into s->symbols (replacing them).  Returns 0, or -1 with
  * *cause for an empty or duplicate name. */
 int settings_set_symbols(struct settings *s, const char *list, char **cause)
