@@ -92,9 +92,8 @@ account_equity(const struct session *s)
 }
 
 static struct session_leg *
-leg_of_instance(struct session *s, const struct instance *in)
+leg_of_instance(const struct instance *in)
 {
-	(void)s;
 	return (struct session_leg *)((char *)in -
 	    offsetof(struct session_leg, in));
 }
@@ -138,7 +137,7 @@ hook_placed(void *arg, struct instance *in, const struct order *o,
     const char *kind)
 {
 	struct session *s = arg;
-	struct session_leg *l = leg_of_instance(s, in);
+	struct session_leg *l = leg_of_instance(in);
 	double price = o->limit != 0 ? o->limit : o->stop != 0 ? o->stop :
 	    NAN;
 
@@ -177,7 +176,7 @@ hook_gate(void *arg, struct instance *in, int side, double size,
     double limit, double stop, char **reason)
 {
 	struct session *s = arg;
-	struct session_leg *l = leg_of_instance(s, in);
+	struct session_leg *l = leg_of_instance(in);
 	const struct broker *b = &l->broker;
 	struct risk_order o;
 
@@ -418,13 +417,13 @@ flatten(struct session *s)
 
 /* Phase 2: the account-wide risk clock after the fills. */
 static void
-risk_step(struct session *s)
+risk_step(struct session *s, double equity)
 {
 	enum risk_halt h;
 
 	if (s->opt.risk == NULL)
 		return;
-	h = risk_after_fills(&s->risk, account_equity(s));
+	h = risk_after_fills(&s->risk, equity);
 	if (h != RISK_RUNNING) {
 		log_warn("account HALTED (%s): reduce-only from now on",
 		    risk_halt_name(h));
@@ -462,7 +461,7 @@ call_legs(struct session *s, char **cause)
 }
 
 static void
-record_step(struct session *s)
+record_step(struct session *s, double equity)
 {
 	if (s->nlegs == 1)
 		return;	/* the leg's own equity is the account's */
@@ -472,12 +471,14 @@ record_step(struct session *s)
 		s->equity = xreallocarray(s->equity, s->cap, sizeof *s->equity);
 	}
 	s->times[s->step] = s->now;
-	s->equity[s->step] = account_equity(s);
+	s->equity[s->step] = equity;
 }
 
 static int
 step(struct session *s, char **cause)
 {
+	double equity;
+
 	if (s->opt.risk != NULL) {
 		int32_t halt = s->risk.st.halt;
 
@@ -489,17 +490,15 @@ step(struct session *s, char **cause)
 	}
 	if (fill_legs(s, cause) < 0)
 		return -1;
-	if (s->bankrupt) {
-		record_step(s);
-		s->step++;
-		return 0;
-	}
-	risk_step(s);
-	record_step(s);
-	if (call_legs(s, cause) < 0)
-		return -1;
+	/* The account after the fills: what the step records and what the
+	 * risk clock judges (orders next() places do not move it). */
+	equity = account_equity(s);
+	record_step(s, equity);
 	s->step++;
-	return 0;
+	if (s->bankrupt)
+		return 0;
+	risk_step(s, equity);
+	return call_legs(s, cause);
 }
 
 static int
