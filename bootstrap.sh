@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")"
 
 packages="build-essential autoconf automake libtool pkg-config check \
-    libconfig-dev"
+    libconfig-dev libwebsockets-dev libcurl4-openssl-dev libjansson-dev"
 
 missing=""
 for p in $packages; do
