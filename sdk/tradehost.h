@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define TH_ABI_MAJOR 1
-#define TH_ABI_MINOR 2
+#define TH_ABI_MINOR 3
 
 #if defined(__GNUC__)
 #define TH_EXPORT __attribute__((visibility("default")))
@@ -60,7 +60,9 @@ enum th_status {
 };
 
 enum th_plugin_kind {
-	TH_PLUGIN_STRATEGY = 1
+	TH_PLUGIN_STRATEGY = 1,
+	TH_PLUGIN_FEED = 2,	/* (1.3) a market-data connector */
+	TH_PLUGIN_BROKER = 3	/* (1.3) a broker connector */
 };
 
 enum th_log_level {
@@ -109,12 +111,15 @@ enum th_param_type {
 enum th_run_mode {
 	TH_RUN_BACKTEST = 0,	/* a plain backtest or a portfolio run */
 	TH_RUN_TRAIN = 1,	/* a training episode (--episodes): learn */
-	TH_RUN_VALIDATE = 2	/* a validation pass between episodes: no
+	TH_RUN_VALIDATE = 2,	/* a validation pass between episodes: no
 				 * learning, no exploration */
+	TH_RUN_PAPER = 3,	/* (1.3) live data, the host's paper broker */
+	TH_RUN_LIVE = 4		/* (1.3) live data, a real broker */
 };
 
 typedef struct th_ctx th_ctx;
 struct th_host_api;
+struct th_connector;
 
 /*
  * The context the host passes to every callback.  Only the api member is
@@ -413,12 +418,216 @@ struct th_plugin {
 	    size_t size);
 	/* (1.2) TH_PLUGIN_* flags. */
 	uint32_t flags;
+
+	/* (1.3) Kind TH_PLUGIN_FEED or TH_PLUGIN_BROKER: the connector's
+	 * callbacks (struct th_connector); NULL for a strategy. */
+	const struct th_connector *connector;
 };
 
 /* th_plugin.flags */
 #define TH_PLUGIN_STATE_POINTERS 0x1u	/* the state block holds pointers: it
 					 * cannot be saved to a state file
 					 * nor carried into another process */
+
+/*
+ * (1.3) Connectors: market-data feeds and brokers.  A connector holds only
+ * a provider's wire format.  The host owns the transport (one WebSocket
+ * loop, one HTTP client), the symbols' mapping, bar aggregation, backfill
+ * and retries; it calls the connector with requests to make and messages
+ * received, and the connector answers through th_conn_api.  Every
+ * connector callback and every th_conn_api call is [transport-thread]: it
+ * runs on a host I/O thread, never concurrently for one connector, and
+ * must not block.  A connector never opens sockets, starts threads or
+ * calls curl, TLS or WebSocket libraries itself.
+ */
+typedef struct th_conn th_conn;
+struct th_conn_api;
+
+/* The context of one connector instance; only api is public. */
+struct th_conn {
+	const struct th_conn_api *api;
+};
+
+/* (1.3) A bar as a feed reports it: bar start time and OHLCV. */
+struct th_bar {
+	uint32_t struct_size;	/* sizeof(struct th_bar) */
+	const char *symbol;	/* the provider's symbol; borrowed */
+	int64_t time;		/* bar start, ns since 1970-01-01 UTC */
+	double open, high, low, close, volume;
+	int closed;		/* 1 = final; 0 = still forming (ignored) */
+};
+
+/* (1.3) One trade (or a price-only update, size 0). */
+struct th_tick {
+	uint32_t struct_size;	/* sizeof(struct th_tick) */
+	const char *symbol;	/* the provider's symbol; borrowed */
+	int64_t time;		/* ns since 1970-01-01 UTC */
+	double price;
+	double size;		/* 0 = price-only update */
+};
+
+/* (1.3) An HTTP request a connector asks the host to make.  The response
+ * comes back to on_http() with the same purpose and key. */
+struct th_http {
+	uint32_t struct_size;	/* sizeof(struct th_http) */
+	const char *method;	/* "GET", "POST", "DELETE"; NULL = GET */
+	const char *url;	/* absolute; copied */
+	const char *body;	/* JSON or NULL; copied */
+	int purpose;		/* the connector's TH_HTTP_* or its own tag */
+	const char *key;	/* a symbol or an order id; copied; may be NULL */
+};
+
+/* th_http.purpose values the host itself uses. */
+enum th_http_purpose {
+	TH_HTTP_HISTORY = 1,	/* bars for a history() or poll request */
+	TH_HTTP_ORDER = 2,	/* an order submission */
+	TH_HTTP_CANCEL = 3,	/* an order cancellation */
+	TH_HTTP_ORDERS = 4,	/* a poll of order states */
+	TH_HTTP_OTHER = 100	/* connectors' own tags start here */
+};
+
+/* (1.3) An order the host routes to a broker. */
+struct th_broker_order {
+	uint32_t struct_size;	/* sizeof(struct th_broker_order) */
+	const char *symbol;	/* the provider's symbol */
+	const char *client_id;	/* unique, made by the host; duplicate
+				 * submissions carry the same id */
+	int side;		/* +1 buy, -1 sell */
+	double qty;		/* whole units, > 0 */
+	double limit;		/* NaN for a market order */
+};
+
+enum th_order_state {
+	TH_ORDER_ACCEPTED = 1,	/* new, accepted, pending_new */
+	TH_ORDER_PARTIAL = 2,
+	TH_ORDER_FILLED = 3,
+	TH_ORDER_CANCELED = 4,	/* canceled, expired, done_for_day */
+	TH_ORDER_REJECTED = 5
+};
+
+/* (1.3) What a broker says about an order. */
+struct th_order_update {
+	uint32_t struct_size;	/* sizeof(struct th_order_update) */
+	const char *client_id;	/* as submitted; borrowed */
+	const char *broker_id;	/* the broker's id; borrowed; may be NULL */
+	enum th_order_state state;
+	double filled_qty;	/* cumulative, >= 0 */
+	double avg_price;	/* NaN when nothing filled */
+	int64_t time;		/* ns since 1970-01-01 UTC; 0 = unknown */
+	const char *reason;	/* rejection text; NULL */
+};
+
+/* (1.3) Host services for connectors; all [transport-thread], only from
+ * inside a connector callback. */
+struct th_conn_api {
+	uint32_t struct_size;
+	uint16_t abi_major;
+	uint16_t abi_minor;
+
+	/* Logs one line prefixed with the connector's name.  Never log
+	 * secrets. */
+	void (*log)(th_conn *cx, enum th_log_level level, const char *fmt,
+	    ...) TH_PRINTF(3, 4);
+	/* A setting from the connector's configuration section, else the
+	 * environment variable env_prefix + NAME in upper case (key_id with
+	 * prefix "APCA_API_" reads APCA_API_KEY_ID); NULL when unset.  The
+	 * string is host-owned and valid until close(). */
+	const char *(*setting)(th_conn *cx, const char *name);
+	/* The base URL of the REST or the stream endpoint in use (the
+	 * descriptor's default unless the configuration overrides it), without
+	 * a trailing slash.  Host-owned, valid until close(). */
+	const char *(*rest_url)(th_conn *cx);
+	const char *(*stream_url)(th_conn *cx);
+	/* Reports a bar; TH_ERR_INVALID for a bad one (NaN, high < low),
+	 * which the host logs and drops. */
+	enum th_status (*bar)(th_conn *cx, const struct th_bar *bar);
+	/* Reports a trade; the host aggregates trades into bars. */
+	enum th_status (*tick)(th_conn *cx, const struct th_tick *tick);
+	/* Sends a text message on the connector's WebSocket; TH_ERR_STATE
+	 * when not connected. */
+	enum th_status (*send)(th_conn *cx, const char *text);
+	/* Says the stream is ready for subscriptions (after the provider's
+	 * authentication); the host then calls subscribe() for every symbol,
+	 * again after each reconnect. */
+	void (*ready)(th_conn *cx);
+	/* Queues an HTTP request, with the connector's headers(). */
+	enum th_status (*http)(th_conn *cx, const struct th_http *req);
+	/* Says a history() request is complete: every page was reported (ok
+	 * = 1) or it failed (ok = 0). */
+	void (*history_done)(th_conn *cx, const char *symbol, int ok);
+	/* Reports an order's state (broker connectors). */
+	void (*order_update)(th_conn *cx, const struct th_order_update *u);
+	/* An error the session cannot recover from, such as a refused API
+	 * key: the host stops the session with reason. */
+	void (*fail)(th_conn *cx, const char *reason);
+};
+
+/* th_connector.caps */
+#define TH_CONN_HISTORY 0x1u	/* history() fetches bars over HTTP */
+#define TH_CONN_STREAM 0x2u	/* a WebSocket stream of bars or trades */
+#define TH_CONN_POLL 0x4u	/* live bars by polling history() */
+#define TH_CONN_ORDERS 0x8u	/* a broker: submit(), cancel(), poll() */
+
+/*
+ * (1.3) A connector's callbacks, from th_plugin.connector.  Members a
+ * connector does not support are NULL.  Granularity strings are the
+ * host's: "1s" "1m" "5m" "15m" "30m" "1h" "4h" "1d".
+ */
+struct th_connector {
+	uint32_t struct_size;	/* sizeof(struct th_connector) */
+	uint32_t caps;		/* TH_CONN_* */
+	const char *granularities; /* native ones, space-separated */
+	const char *rest_url;	/* default REST base URL, or NULL */
+	const char *stream_url;	/* default WebSocket base URL, or NULL */
+	const char *env_prefix;	/* for th_conn_api.setting(), e.g.
+				 * "FINNHUB_" */
+
+	/* Creates the instance's state (api->setting() is usable here).
+	 * A non-TH_OK return stops the session. */
+	enum th_status (*open)(th_conn *cx, void **state);
+	void (*close)(th_conn *cx, void *state);
+	/* The provider's form of a symbol ("BTCUSD" -> "btcusdt"). */
+	enum th_status (*map_symbol)(th_conn *cx, void *state,
+	    const char *symbol, char *out, size_t size);
+	/* Extra request headers, "Name: value" lines separated by '\n', for
+	 * every HTTP request and the WebSocket upgrade (authentication). */
+	enum th_status (*headers)(th_conn *cx, void *state, char *out,
+	    size_t size);
+
+	/* Bars of symbol at granularity with start times in [start, end)
+	 * (ns): issues api->http() requests; on_http() reports the bars and
+	 * finally api->history_done(). */
+	enum th_status (*history)(th_conn *cx, void *state, const char *symbol,
+	    const char *granularity, int64_t start, int64_t end);
+	/* A response to one of the connector's requests.  Non-2xx statuses
+	 * arrive here too after the host's retries, with the error body. */
+	enum th_status (*on_http)(th_conn *cx, void *state, int purpose,
+	    const char *key, long status, const char *body, size_t len);
+
+	/* The path and query to append to the stream base URL, for these
+	 * symbols at granularity ("/ws/btcusdt@kline_1m"). */
+	enum th_status (*stream_path)(th_conn *cx, void *state,
+	    const char *const *symbols, size_t n, const char *granularity,
+	    char *out, size_t size);
+	/* The WebSocket connected: authenticate, or call api->ready(). */
+	enum th_status (*on_open)(th_conn *cx, void *state);
+	/* Subscribes to one symbol (after ready()). */
+	enum th_status (*subscribe)(th_conn *cx, void *state,
+	    const char *symbol, const char *granularity);
+	/* One message: report bars, ticks or order updates; TH_ERR_INVALID
+	 * for a malformed message, which the host logs and skips. */
+	enum th_status (*on_message)(th_conn *cx, void *state,
+	    const char *data, size_t len);
+
+	/* Brokers: submit an order, cancel one, ask for the open orders'
+	 * states.  Each issues api->http(); the responses go to on_http()
+	 * and become api->order_update() calls. */
+	enum th_status (*submit)(th_conn *cx, void *state,
+	    const struct th_broker_order *order);
+	enum th_status (*cancel)(th_conn *cx, void *state,
+	    const char *client_id, const char *broker_id);
+	enum th_status (*poll)(th_conn *cx, void *state);
+};
 
 /* Does the descriptor carry member (appended after 1.0)? */
 #define TH_PLUGIN_HAS(desc, member) \
