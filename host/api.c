@@ -525,16 +525,26 @@ default_name(const struct th_indicator_def *def, const char *kind_name,
 	return name;
 }
 
-static void
-add_indicator(struct instance *in, char *name, double *values, uint32_t flags)
+/* Takes over name and values; returns the new entry for the caller to
+ * note how it was computed. */
+static struct api_indicator *
+add_indicator(struct instance *in, char *name, double *values,
+    const struct th_indicator_def *def)
 {
-	if (flags & TH_IND_BFILL)
+	struct api_indicator *ind;
+
+	if (def->flags & TH_IND_BFILL)
 		indicator_bfill(values, in->data->n);
 	in->ind = xreallocarray(in->ind, in->nind + 1, sizeof *in->ind);
-	in->ind[in->nind].name = name;
-	in->ind[in->nind].values = values;
-	in->ind[in->nind].flags = flags;
-	in->nind++;
+	ind = &in->ind[in->nind++];
+	memset(ind, 0, sizeof *ind);
+	ind->name = name;
+	ind->values = values;
+	ind->flags = def->flags;
+	ind->kind = (int)def->kind;
+	ind->period = def->period;
+	ind->source = -1;
+	return ind;
 }
 
 static double *
@@ -573,7 +583,7 @@ builtin_indicator(struct instance *in, const struct th_indicator_def *def,
 	*handle = (int)in->nind;
 	add_indicator(in, def->name != NULL ? xstrdup(def->name) :
 	    default_name(def, kind->name, kind->uses_source, source), out,
-	    def->flags);
+	    def)->source = kind->uses_source ? col : -1;
 	return TH_OK;
 }
 
@@ -605,6 +615,8 @@ custom_indicator(struct instance *in, const struct th_indicator_def *def,
     int *handle)
 {
 	const double **cols;
+	struct api_indicator *ind;
+	int *inputs;
 	double *out;
 	enum th_status st;
 	uint32_t k;
@@ -614,27 +626,35 @@ custom_indicator(struct instance *in, const struct th_indicator_def *def,
 		return misuse(in, "indicator", xstrdup("a custom indicator "
 		    "needs compute() and its input column names"));
 	cols = xcalloc(def->ninputs, sizeof *cols);
+	inputs = xcalloc(def->ninputs, sizeof *inputs);
 	for (k = 0; k < def->ninputs; k++) {
 		c = frame_find_column(in->data, def->inputs[k]);
 		if (c < 0) {
 			free(cols);
+			free(inputs);
 			return misuse(in, "indicator", xasprintf("no column "
 			    "'%s' in the data", def->inputs[k]));
 		}
 		cols[k] = in->data->cols[c];
+		inputs[k] = c;
 	}
 	out = nan_array(in->data->n);
 	st = def->compute(cols, def->ninputs, in->data->n, out, def->user);
 	free(cols);
 	if (st != TH_OK) {
+		free(inputs);
 		free(out);
 		return misuse(in, "indicator", xasprintf("compute() of '%s' "
 		    "failed with status %d", def->name ? def->name : "custom",
 		    (int)st));
 	}
 	*handle = (int)in->nind;
-	add_indicator(in, def->name != NULL ? xstrdup(def->name) :
-	    lambda_name(def), out, def->flags);
+	ind = add_indicator(in, def->name != NULL ? xstrdup(def->name) :
+	    lambda_name(def), out, def);
+	ind->compute = def->compute;
+	ind->user = def->user;
+	ind->inputs = inputs;
+	ind->ninputs = def->ninputs;
 	return TH_OK;
 }
 
@@ -730,6 +750,7 @@ api_instance_free(struct instance *in)
 	for (k = 0; k < in->nind; k++) {
 		free(in->ind[k].name);
 		free(in->ind[k].values);
+		free(in->ind[k].inputs);
 	}
 	free(in->ind);
 	free(in->error);
@@ -741,4 +762,53 @@ api_instance_free(struct instance *in)
 	in->nind = 0;
 	in->error = NULL;
 	in->state = NULL;
+}
+
+static int
+recompute_one(const struct instance *in, const struct api_indicator *ind,
+    double *out, char **cause)
+{
+	const struct frame *f = in->data;
+	const struct indicator_def *kind;
+	const double **cols;
+	enum th_status st;
+	uint32_t k;
+
+	if (ind->kind != TH_IND_CUSTOM) {
+		kind = indicator_lookup(ind->kind);
+		return kind->compute(f, ind->source >= 0 ? f->cols[ind->source] :
+		    NULL, f->n, ind->period, out, cause);
+	}
+	cols = xcalloc(ind->ninputs, sizeof *cols);
+	for (k = 0; k < ind->ninputs; k++)
+		cols[k] = f->cols[ind->inputs[k]];
+	st = ind->compute(cols, ind->ninputs, f->n, out, ind->user);
+	free(cols);
+	if (st == TH_OK)
+		return 0;
+	*cause = xasprintf("compute() of '%s' failed with status %d",
+	    ind->name, (int)st);
+	return -1;
+}
+
+int
+api_instance_recompute(struct instance *in, char **cause)
+{
+	struct api_indicator *ind;
+	double *out;
+	size_t k;
+
+	for (k = 0; k < in->nind; k++) {
+		ind = &in->ind[k];
+		out = nan_array(in->data->n);
+		if (recompute_one(in, ind, out, cause) < 0) {
+			free(out);
+			return -1;
+		}
+		if (ind->flags & TH_IND_BFILL)
+			indicator_bfill(out, in->data->n);
+		free(ind->values);
+		ind->values = out;
+	}
+	return 0;
 }

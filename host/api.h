@@ -32,6 +32,14 @@ struct api_indicator {
 	char *name;		/* report name, e.g. "SMA(C,10)" */
 	double *values;		/* full length */
 	uint32_t flags;		/* TH_IND_* */
+	/* How to compute it again over a longer series (live bars). */
+	int kind;		/* th_indicator_kind */
+	int source;		/* built-ins: the column, -1 for none */
+	uint32_t period;
+	th_compute_fn compute;	/* custom: the plugin's function */
+	void *user;
+	int *inputs;		/* custom: ninputs column numbers */
+	uint32_t ninputs;
 };
 
 struct instance {
@@ -66,5 +74,11 @@ void api_instance_init(struct instance *in, const struct th_plugin *desc,
  * run carries one block through every episode). */
 void api_instance_borrow_state(struct instance *in, void *state);
 void api_instance_free(struct instance *in);
+/* Computes every indicator again over the instance's data after bars were
+ * appended to it (live trading), with the same code as init() used, so a
+ * backtest over the same bars sees the same values.  Returns 0, or -1
+ * with *cause when a custom compute() fails. */
+int api_instance_recompute(struct instance *in, char **cause)
+	__attribute__((warn_unused_result));
 
 #endif

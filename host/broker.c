@@ -150,9 +150,23 @@ broker_init(struct broker *b, const struct broker_config *cfg,
 	b->solo.cash = cfg->cash;
 	b->acct = &b->solo;
 	b->next_id = 1;
-	b->equity = xmalloc(data->n * sizeof *b->equity);
+	b->equity = xmalloc((data->n ? data->n : 1) * sizeof *b->equity);
 	for (k = 0; k < data->n; k++)
 		b->equity[k] = NAN;
+	b->nequity = data->n;
+}
+
+void
+broker_grow(struct broker *b)
+{
+	size_t k;
+
+	if (b->nequity >= b->data->n)
+		return;
+	b->equity = xreallocarray(b->equity, b->data->n, sizeof *b->equity);
+	for (k = b->nequity; k < b->data->n; k++)
+		b->equity[k] = NAN;
+	b->nequity = b->data->n;
 }
 
 void

@@ -112,6 +112,7 @@ struct broker {
 	struct ptr_vec scratch;		/* snapshot of the queue */
 	struct ptr_vec trade_snap;	/* snapshot of open trades (netting) */
 	double *equity;			/* data->n values, NaN until set */
+	size_t nequity;			/* slots in equity (live data grows) */
 	uint64_t next_id;
 	size_t warnings[BROKER_NWARN];
 	char *error;			/* a fatal fill-time error, owned */
@@ -150,6 +151,9 @@ int broker_next(struct broker *b, size_t i);
 
 /* Account quantities at each member's current Close (spec 3.2). */
 double broker_equity(const struct broker *b);
+/* Makes room in the equity record for bars appended to the data (live
+ * trading); new slots are NaN until their bar is processed. */
+void broker_grow(struct broker *b);
 double broker_margin_available(const struct broker *b);
 double broker_position_size(const struct broker *b);
 double broker_position_pl(const struct broker *b);

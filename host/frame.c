@@ -89,3 +89,37 @@ frame_free(struct frame *f)
 	free(f->source);
 	free(f);
 }
+
+static void
+frame_reserve(struct frame *f, size_t want)
+{
+	size_t cap = f->cap > f->n ? f->cap : f->n, c;
+
+	if (want <= cap)
+		return;
+	cap = cap < 64 ? 64 : cap;
+	while (cap < want)
+		cap *= 2;
+	f->index = xreallocarray(f->index, cap, sizeof *f->index);
+	for (c = 0; c < f->ncols; c++)
+		f->cols[c] = xreallocarray(f->cols[c], cap, sizeof(double));
+	f->cap = cap;
+}
+
+void
+frame_append(struct frame *f, int64_t t, double open, double high,
+    double low, double close, double volume)
+{
+	size_t c, i = f->n;
+
+	frame_reserve(f, i + 1);
+	f->index[i] = t;
+	f->cols[FRAME_OPEN][i] = open;
+	f->cols[FRAME_HIGH][i] = high;
+	f->cols[FRAME_LOW][i] = low;
+	f->cols[FRAME_CLOSE][i] = close;
+	f->cols[FRAME_VOLUME][i] = volume;
+	for (c = FRAME_NBASE; c < f->ncols; c++)
+		f->cols[c][i] = NAN;
+	f->n = i + 1;
+}

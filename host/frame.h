@@ -23,6 +23,7 @@ struct frame {
 	char **names;			/* ncols column names, owned */
 	double **cols;			/* ncols arrays of n values, owned */
 	char *source;			/* file path or "demo", owned */
+	size_t cap;			/* room for bars in every array; 0 = n */
 };
 
 /* Allocates an empty frame with the five base columns for n bars. */
@@ -34,5 +35,9 @@ int frame_find_column(const struct frame *f, const char *name);
 /* A copy of bars [from, to) with every column; NULL for an empty range. */
 struct frame *frame_slice(const struct frame *f, size_t from, size_t to);
 void frame_free(struct frame *f);
+/* Appends one bar (live data): time t and the base columns; extra columns
+ * get NaN.  The arrays may move, so callers keep the frame, not them. */
+void frame_append(struct frame *f, int64_t t, double open, double high,
+    double low, double close, double volume);
 
 #endif

@@ -288,6 +288,18 @@ session_init(struct session *s, const struct plugin *plugin,
  * Running.
  */
 
+/* Spec 2.2's first bar, or the first bar after the history (live). */
+static void
+set_start(struct session *s, size_t k)
+{
+	struct session_leg *l = &s->legs[k];
+
+	l->warmup = engine_warmup(&l->in);
+	l->start = l->warmup + 1;
+	if (s->opt.min_start != NULL && s->opt.min_start[k] > l->start)
+		l->start = s->opt.min_start[k];
+}
+
 static int
 init_legs(struct session *s, char **cause)
 {
@@ -300,8 +312,7 @@ init_legs(struct session *s, char **cause)
 		l->inited = 1;
 		if (callback_failed(s, l, st, "init", cause) < 0)
 			return -1;
-		l->warmup = engine_warmup(&l->in);
-		l->start = l->warmup + 1;
+		set_start(s, k);
 		l->in.phase = API_NEXT;
 	}
 	return 0;
@@ -621,10 +632,8 @@ note(struct session *s, const char *kind, const char *reason)
 }
 
 int
-session_run(struct session *s, char **cause)
+session_begin(struct session *s, char **cause)
 {
-	int rc;
-
 	if (init_legs(s, cause) < 0)
 		return -1;
 	if (s->opt.state_path != NULL &&
@@ -636,11 +645,52 @@ session_run(struct session *s, char **cause)
 		s->now = next_time(s, &any);
 	}
 	note(s, s->resumed ? "resume" : "start", s->legs[0].in.name);
-	rc = run_steps(s, cause);
+	return 0;
+}
+
+int
+session_advance(struct session *s, char **cause)
+{
+	size_t k;
+
+	if (s->bankrupt)
+		return 0;
+	for (k = 0; k < s->nlegs; k++) {
+		struct session_leg *l = &s->legs[k];
+
+		char *why = NULL;
+
+		if (l->broker.nequity == l->data->n)
+			continue;	/* no new bar */
+		broker_grow(&l->broker);
+		if (api_instance_recompute(&l->in, &why) < 0) {
+			*cause = leg_error(s, l, (int64_t)l->data->n - 1, why);
+			free(why);
+			return -1;
+		}
+		set_start(s, k);
+	}
+	return run_steps(s, cause);
+}
+
+int
+session_end(struct session *s, int rc, const char *why, char **cause)
+{
 	if (rc == 0 && !s->bankrupt)	/* bankrupt: no finalize, no warning */
 		rc = finalize(s, cause);
-	note(s, "stop", rc == 0 ? "end of data" : "error");
+	note(s, "stop", rc == 0 ? why : "error");
 	return rc;
+}
+
+int
+session_run(struct session *s, char **cause)
+{
+	int rc;
+
+	if (session_begin(s, cause) < 0)
+		return -1;
+	rc = run_steps(s, cause);
+	return session_end(s, rc, "end of data", cause);
 }
 
 /*

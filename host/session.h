@@ -40,6 +40,10 @@ struct session_options {
 	void *shared_state;		/* one symbol: a state block the caller
 					 * keeps across runs (training); the
 					 * session then skips fini() */
+	const size_t *min_start;	/* NULL, or per leg the first bar
+					 * next() may see: bars before it are
+					 * history, for warm-up only (live
+					 * sessions and their replays) */
 };
 
 struct session {
@@ -74,6 +78,19 @@ int session_init(struct session *s, const struct plugin *plugin,
  * naming the symbol, the bar and the call. */
 int session_run(struct session *s, char **cause)
 	__attribute__((warn_unused_result));
+/* Live trading, over frames that grow: session_begin() runs init() on
+ * every leg; after bars were appended to legs' frames (each later than
+ * any bar processed), session_advance() recomputes the indicators and
+ * runs the steps of the new bars, exactly as a backtest over all the bars
+ * would have; session_end() finalizes and writes the stop row.  Each
+ * returns 0, or -1 with *cause. */
+int session_begin(struct session *s, char **cause)
+	__attribute__((warn_unused_result));
+int session_advance(struct session *s, char **cause)
+	__attribute__((warn_unused_result));
+int session_end(struct session *s, int rc, const char *why, char **cause)
+	__attribute__((warn_unused_result));
+
 /* One leg's backtest result (its own data, trades, equity as recorded at
  * its bars).  Moves data out of the leg: call once per leg. */
 void session_leg_result(struct session *s, size_t leg, struct run_result *out);
