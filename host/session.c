@@ -103,8 +103,10 @@ audit(struct session *s, const char *kind, const char *symbol, int side,
     double size, double price, uint64_t order_id, const char *reason)
 {
 	struct audit_row r;
+	size_t k;
+	int leg = -1;
 
-	if (s->opt.audit == NULL)
+	if (s->opt.audit == NULL && s->opt.observe == NULL)
 		return;
 	r.time = s->now;
 	r.kind = kind;
@@ -115,7 +117,14 @@ audit(struct session *s, const char *kind, const char *symbol, int side,
 	r.order_id = order_id;
 	r.reason = reason;
 	r.equity = account_equity(s);
-	audit_event(s->opt.audit, &r);
+	if (s->opt.audit != NULL)
+		audit_event(s->opt.audit, &r);
+	if (s->opt.observe == NULL)
+		return;
+	for (k = 0; symbol != NULL && k < s->nlegs; k++)
+		if (strcmp(s->legs[k].symbol, symbol) == 0)
+			leg = (int)k;
+	s->opt.observe(s->opt.observe_arg, s, leg, &r);
 }
 
 static void
@@ -234,7 +243,8 @@ session_init(struct session *s, const struct plugin *plugin,
     const struct frame *const *data, size_t n,
     const struct session_options *opt, char **cause)
 {
-	int hooked = opt->risk != NULL || opt->audit != NULL;
+	int hooked = opt->risk != NULL || opt->audit != NULL ||
+	    opt->observe != NULL;
 	size_t k;
 
 	memset(s, 0, sizeof *s);
@@ -275,7 +285,8 @@ session_init(struct session *s, const struct plugin *plugin,
 		if (opt->shared_state != NULL && n == 1)
 			api_instance_borrow_state(&l->in, opt->shared_state);
 		if (hooked) {
-			l->broker.on_event = opt->audit ? on_broker_event : NULL;
+			l->broker.on_event = opt->audit || opt->observe ?
+			    on_broker_event : NULL;
 			l->broker.event_arg = s;
 			l->in.hooks = &session_hooks;
 			l->in.hook_arg = s;
@@ -561,7 +572,7 @@ run_one(struct session *s, char **cause)
 	if (l->pos < l->start)
 		l->pos = l->start < n ? l->start : n;
 	if (s->opt.risk == NULL && s->opt.audit == NULL &&
-	    s->opt.state_path == NULL)
+	    s->opt.observe == NULL && s->opt.state_path == NULL)
 		return run_plain(s, cause);
 	while (l->pos < n && !s->bankrupt) {
 		s->now = index[l->pos];

@@ -40,6 +40,12 @@ struct session_options {
 	void *shared_state;		/* one symbol: a state block the caller
 					 * keeps across runs (training); the
 					 * session then skips fini() */
+	/* Sees every audit row as it happens (the live console and
+	 * journal, the replay check); NULL = none.  leg is the symbol's
+	 * index, or -1 for an account-wide row. */
+	void (*observe)(void *arg, const struct session *s, int leg,
+	    const struct audit_row *row);
+	void *observe_arg;
 	const size_t *min_start;	/* NULL, or per leg the first bar
 					 * next() may see: bars before it are
 					 * history, for warm-up only (live

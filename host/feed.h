@@ -1,0 +1,94 @@
+/* A live market-data feed: a connector plugin on the host's transport
+ * (one WebSocket loop thread, one HTTP thread), turning what the provider
+ * sends into closed bars of one granularity, in time order per symbol,
+ * with no duplicate: late and repeated bars are dropped, gaps after a
+ * reconnect are backfilled from the provider's history first.  Bars cross
+ * to the engine thread through a queue. */
+#ifndef TH_FEED_H
+#define TH_FEED_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aggregate.h"
+#include "connector.h"
+
+struct feed_options {
+	const char *connector;		/* path or installed name */
+	char *const *settings;		/* "name=value" for the connector */
+	size_t nsettings;
+	const char *rest_url;		/* NULL = the connector's default */
+	const char *stream_url;
+	const char *const *symbols;
+	size_t nsymbols;
+	const char *granularity;	/* "1m" */
+	int64_t history_bars;		/* bars of history before live */
+	int64_t now;			/* pinned start of the feed clock (ns),
+					 * 0 = the system clock */
+	int64_t poll_ns;		/* polling feeds: 0 = the granularity */
+	int64_t grace_ns;		/* a bar closes by the clock this late */
+	int64_t stale_ns;		/* no update this long = stale */
+};
+
+struct feed_bar {
+	size_t symbol;			/* index into the options' symbols */
+	struct agg_bar bar;
+	int history;			/* from the initial history */
+	int64_t recv_ns;		/* CLOCK_MONOTONIC when received */
+};
+
+struct feed_symbol {
+	struct agg agg;			/* trades or finer bars -> bars */
+	int64_t last;			/* time of the last bar queued */
+	int backfilling;		/* stream bars wait in held */
+	struct feed_bar *held;
+	size_t nheld;
+	int64_t updated;		/* monotonic ns of the last data */
+	int stale;
+	int history_ok;			/* the initial history arrived */
+};
+
+struct feed {
+	struct connector conn;
+	struct feed_options opt;
+	int64_t gran;
+	const char *ask;		/* granularity asked of the provider */
+	int aggregate;			/* ask is finer than gran, or ticks */
+	struct ws_loop *ws;
+	struct ws_conn *wsc;
+	struct http_client *http;
+	char **headers;
+	struct feed_symbol *sym;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct feed_bar *queue;		/* ring */
+	size_t qhead, qlen, qcap;
+	size_t history_pending;		/* symbols whose history is due */
+	int want_subscribe;		/* the connector said ready() */
+	int opened_once;
+	int64_t mono0, clock0;		/* feed clock origin */
+	int64_t next_poll;
+	int in_history;			/* a history response is parsed */
+	char *failure;
+	uint64_t dropped;		/* late or repeated bars */
+};
+
+/* Loads the connector, starts the transport and asks for the history.
+ * Returns 0, or -1 with *cause. */
+int feed_start(struct feed *f, const struct feed_options *opt, char **cause)
+	__attribute__((warn_unused_result));
+/* [engine thread] Waits up to timeout_ms for bars and moves up to max of
+ * them into out; also closes bars by the clock, polls, and flags stale
+ * symbols.  Returns the count, or -1 with *cause after a fatal connector
+ * error. */
+long feed_take(struct feed *f, struct feed_bar *out, size_t max,
+    int timeout_ms, char **cause);
+/* Has every symbol's initial history arrived (or failed)? */
+int feed_history_done(struct feed *f);
+/* The feed clock, ns since the epoch. */
+int64_t feed_now(struct feed *f);
+/* Stops the threads and unloads the connector. */
+void feed_stop(struct feed *f);
+
+#endif

@@ -1,0 +1,415 @@
+#include "live.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "journal.h"
+#include "log.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+#define LIVE_TAKE_MAX 4096
+#define LIVE_WAIT_MS 100
+#define LIVE_MAX_LATENCIES ((size_t)1 << 24)
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct pending {
+	struct feed_bar *v;
+	size_t head, n, cap;
+};
+
+struct live {
+	const struct live_options *lo;
+	struct feed feed;
+	struct frame **frames;
+	size_t n;
+	size_t *history;
+	struct pending *pend;
+	struct session s;
+	int inited, started;
+	struct journal journal;
+	int journaling;
+	uint64_t live_bars;
+	int64_t current_recv;		/* receipt of the bar being processed */
+	int64_t *lat;			/* receipt -> order, ns */
+	size_t nlat, caplat;
+	int64_t next_summary;
+};
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	stop_signal = 0;
+}
+
+/*
+ * The console and the journal see every decision.
+ */
+
+static void
+print_signal(struct live *lv, const struct session *s, int leg,
+    const struct audit_row *r)
+{
+	const struct session_leg *l = &s->legs[leg];
+	const struct frame *f = l->data;
+	size_t i = l->pos < f->n ? l->pos : f->n - 1, k;
+	char when[40];
+
+	if (lv->lo->quiet)
+		return;
+	timefmt_timestamp(r->time, when, sizeof when);
+	fprintf(stderr, "%s  %-8s %-4s %g", when, l->symbol,
+	    r->side > 0 ? "BUY" : "SELL", r->size);
+	fprintf(stderr, " @ %s%.6g  close %.6g", isnan(r->price) ? "market " :
+	    "", isnan(r->price) ? f->cols[FRAME_CLOSE][i] : r->price,
+	    f->cols[FRAME_CLOSE][i]);
+	for (k = 0; k < l->in.nind; k++)
+		fprintf(stderr, "  %s=%.6g", l->in.ind[k].name,
+		    l->in.ind[k].values[i]);
+	fputc('\n', stderr);
+}
+
+static void
+observe(void *arg, const struct session *s, int leg,
+    const struct audit_row *r)
+{
+	struct live *lv = arg;
+	int decision = strcmp(r->kind, "order") == 0 ||
+	    strcmp(r->kind, "refused") == 0;
+
+	if (lv->journaling)
+		journal_row(&lv->journal, r);
+	if (decision && lv->current_recv != 0 && lv->nlat < LIVE_MAX_LATENCIES) {
+		if (lv->nlat == lv->caplat) {
+			lv->caplat = lv->caplat ? lv->caplat * 2 : 1024;
+			lv->lat = xreallocarray(lv->lat, lv->caplat,
+			    sizeof *lv->lat);
+		}
+		lv->lat[lv->nlat++] = mono_ns() - lv->current_recv;
+	}
+	if (strcmp(r->kind, "order") == 0 && leg >= 0)
+		print_signal(lv, s, leg, r);
+	else if (strcmp(r->kind, "refused") == 0 && !lv->lo->quiet)
+		fprintf(stderr, "refused  %s: %s\n", r->symbol ? r->symbol :
+		    "", r->reason ? r->reason : "");
+}
+
+/*
+ * Bars: history straight into the frames, live ones through a barrier
+ * so that every symbol's bar of one time is processed in one step, as a
+ * backtest over the journal will.
+ */
+
+static void
+pend_push(struct pending *p, const struct feed_bar *b)
+{
+	if (p->n == p->cap) {
+		struct feed_bar *v = xcalloc(p->cap ? p->cap * 2 : 16,
+		    sizeof *v);
+		size_t k;
+
+		for (k = 0; k < p->n; k++)
+			v[k] = p->v[(p->head + k) % p->cap];
+		free(p->v);
+		p->v = v;
+		p->head = 0;
+		p->cap = p->cap ? p->cap * 2 : 16;
+	}
+	p->v[(p->head + p->n++) % p->cap] = *b;
+}
+
+static const struct feed_bar *
+pend_front(const struct pending *p)
+{
+	return p->n > 0 ? &p->v[p->head] : NULL;
+}
+
+static void
+pend_pop(struct pending *p)
+{
+	p->head = (p->head + 1) % p->cap;
+	p->n--;
+}
+
+static void
+append(struct live *lv, size_t k, const struct agg_bar *b)
+{
+	frame_append(lv->frames[k], b->time, b->open, b->high, b->low,
+	    b->close, b->volume);
+	if (lv->journaling)
+		journal_bar(&lv->journal, k, b);
+}
+
+static void
+take_bar(struct live *lv, const struct feed_bar *b)
+{
+	if (b->history && !lv->started)
+		append(lv, b->symbol, &b->bar);
+	else
+		pend_push(&lv->pend[b->symbol], b);
+}
+
+/* The earliest pending time, if every symbol has a bar at or after it or
+ * the clock says its bars are all in. */
+static int
+releasable(struct live *lv, int64_t *t)
+{
+	const struct feed_bar *b;
+	int64_t min = INT64_MAX;
+	size_t k, waiting = 0;
+
+	for (k = 0; k < lv->n; k++) {
+		if ((b = pend_front(&lv->pend[k])) == NULL)
+			waiting++;
+		else if (b->bar.time < min)
+			min = b->bar.time;
+	}
+	if (min == INT64_MAX)
+		return 0;
+	*t = min;
+	return waiting == 0 || feed_now(&lv->feed) >= min + lv->feed.gran +
+	    lv->feed.opt.grace_ns;
+}
+
+static int
+release(struct live *lv, char **cause)
+{
+	const struct feed_bar *b;
+	int64_t t;
+	size_t k;
+
+	while (releasable(lv, &t)) {
+		lv->current_recv = 0;
+		for (k = 0; k < lv->n; k++) {
+			b = pend_front(&lv->pend[k]);
+			if (b == NULL || b->bar.time != t)
+				continue;
+			append(lv, k, &b->bar);
+			if (b->recv_ns > lv->current_recv)
+				lv->current_recv = b->recv_ns;
+			pend_pop(&lv->pend[k]);
+		}
+		lv->live_bars++;
+		if (session_advance(&lv->s, cause) < 0)
+			return -1;
+		if (lv->lo->once)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * Start, the loop, the summary.
+ */
+
+static int
+start_session(struct live *lv, const struct plugin *pl,
+    const struct params *params, const struct session_options *opt,
+    char **cause)
+{
+	struct session_options so = *opt;
+	size_t k;
+
+	for (k = 0; k < lv->n; k++)
+		lv->history[k] = lv->frames[k]->n;
+	if (lv->journaling && journal_meta(&lv->journal,
+	    lv->lo->feed.symbols, lv->n, lv->history, lv->lo->plugin_path,
+	    lv->lo->params, lv->lo->nparams, lv->lo->feed.granularity,
+	    cause) < 0)
+		return -1;
+	so.observe = observe;
+	so.observe_arg = lv;
+	so.min_start = lv->history;
+	if (session_init(&lv->s, pl, params, lv->lo->feed.symbols,
+	    (const struct frame *const *)lv->frames, lv->n, &so, cause) < 0)
+		return -1;
+	lv->inited = 1;
+	if (session_begin(&lv->s, cause) < 0)
+		return -1;
+	lv->started = 1;
+	log_info("live: session started with %zu history bar(s) of %s",
+	    lv->history[0], lv->lo->feed.symbols[0]);
+	return 0;
+}
+
+static void
+summary(struct live *lv)
+{
+	const struct session *s = &lv->s;
+	const struct broker *b0 = &s->legs[0].broker;
+	size_t k;
+
+	if (lv->lo->quiet || !lv->started)
+		return;
+	fprintf(stderr, "-- %llu live bar(s)  equity %.2f  cash %.2f\n",
+	    (unsigned long long)lv->live_bars, broker_equity(b0),
+	    b0->acct->cash);
+	for (k = 0; k < s->nlegs; k++) {
+		const struct broker *b = &s->legs[k].broker;
+
+		fprintf(stderr, "   %-8s position %g  P&L %.2f  closed trades "
+		    "%zu\n", s->legs[k].symbol, broker_position_size(b),
+		    broker_position_pl(b), b->closed.n);
+	}
+}
+
+static int
+should_stop(struct live *lv, int64_t t0)
+{
+	if (stop_signal != 0) {
+		log_info("live: %s: stopping", stop_signal == SIGINT ?
+		    "SIGINT" : "SIGTERM");
+		return 1;
+	}
+	if (lv->lo->duration_ns > 0 && mono_ns() - t0 >= lv->lo->duration_ns)
+		return 1;
+	return lv->lo->once && lv->live_bars > 0;
+}
+
+static int
+loop(struct live *lv, const struct plugin *pl, const struct params *params,
+    const struct session_options *opt, char **cause)
+{
+	struct feed_bar *buf = xcalloc(LIVE_TAKE_MAX, sizeof *buf);
+	int64_t t0 = mono_ns();
+	long got, k;
+	int rc = 0;
+
+	lv->next_summary = t0 + lv->lo->summary_ns;
+	while (rc == 0 && !should_stop(lv, t0)) {
+		got = feed_take(&lv->feed, buf, LIVE_TAKE_MAX, LIVE_WAIT_MS,
+		    cause);
+		if (got < 0) {
+			rc = -1;
+			break;
+		}
+		for (k = 0; k < got; k++)
+			take_bar(lv, &buf[k]);
+		if (!lv->started && feed_history_done(&lv->feed))
+			rc = start_session(lv, pl, params, opt, cause);
+		if (rc == 0 && lv->started)
+			rc = release(lv, cause);
+		if (lv->lo->summary_ns > 0 && mono_ns() >= lv->next_summary) {
+			summary(lv);
+			lv->next_summary += lv->lo->summary_ns;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+print_latency(struct live *lv)
+{
+	size_t n = lv->nlat;
+
+	if (lv->lo->quiet || n == 0)
+		return;
+	qsort(lv->lat, n, sizeof *lv->lat, cmp_i64);
+	fprintf(stderr, "-- %zu decision(s): bar receipt to order p50 %.1f "
+	    "us  p99 %.1f us  max %.1f us\n", n, lv->lat[n / 2] / 1e3,
+	    lv->lat[(size_t)((double)(n - 1) * 0.99)] / 1e3,
+	    lv->lat[n - 1] / 1e3);
+}
+
+static void
+live_free(struct live *lv)
+{
+	size_t k;
+
+	if (lv->inited)
+		session_free(&lv->s);
+	for (k = 0; k < lv->n; k++) {
+		frame_free(lv->frames[k]);
+		free(lv->pend[k].v);
+	}
+	free(lv->frames);
+	free(lv->pend);
+	free(lv->history);
+	free(lv->lat);
+	if (lv->journaling)
+		journal_close(&lv->journal);
+}
+
+int
+live_run(const struct plugin *pl, const struct params *params,
+    const struct session_options *opt, const struct live_options *lo,
+    live_report_fn report, void *report_arg, char **cause)
+{
+	struct live lv;
+	size_t k;
+	int rc = -1;
+
+	memset(&lv, 0, sizeof lv);
+	lv.lo = lo;
+	lv.n = lo->feed.nsymbols;
+	lv.frames = xcalloc(lv.n, sizeof *lv.frames);
+	lv.pend = xcalloc(lv.n, sizeof *lv.pend);
+	lv.history = xcalloc(lv.n, sizeof *lv.history);
+	for (k = 0; k < lv.n; k++)
+		lv.frames[k] = frame_new(0, FRAME_INDEX_DATETIME,
+		    lo->feed.symbols[k]);
+	install_signals();
+	if (lo->journal_dir != NULL) {
+		if (journal_open(&lv.journal, lo->journal_dir,
+		    lo->feed.symbols, lv.n, cause) < 0)
+			goto out;
+		lv.journaling = 1;
+	}
+	if (feed_start(&lv.feed, &lo->feed, cause) < 0) {
+		feed_stop(&lv.feed);
+		goto out;
+	}
+	rc = loop(&lv, pl, params, opt, cause);
+	feed_stop(&lv.feed);
+	if (!lv.started) {
+		if (rc == 0)
+			*cause = xstrdup("live: stopped before the history "
+			    "arrived; nothing was traded");
+		rc = -1;
+		goto out;
+	}
+	rc = session_end(&lv.s, rc, stop_signal ? "signal" : "stopped", cause);
+	print_latency(&lv);
+	if (rc == 0 && report != NULL)
+		rc = report(report_arg, &lv.s, cause);
+out:
+	live_free(&lv);
+	return rc;
+}
