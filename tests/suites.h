@@ -21,5 +21,6 @@ Suite *conf_suite(void);
 Suite *risk_suite(void);
 Suite *session_suite(void);
 Suite *live_session_suite(void);
+Suite *transport_suite(void);
 
 #endif
