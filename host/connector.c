@@ -31,18 +31,14 @@ conn(th_conn *cx)
 static void
 api_log(th_conn *cx, enum th_log_level level, const char *fmt, ...)
 {
-	char *msg;
+	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (msg == NULL)
-		return;
 	log_msg(level <= TH_LOG_DEBUG ? (enum log_level)level : LOG_DEBUG,
 	    "%s: %s", conn(cx)->name, msg);
-	free(msg);
 }
 
 static const char *

@@ -19,6 +19,8 @@
 #include "result.h"
 #include "risk.h"
 
+struct session;
+
 struct session_leg {
 	char *symbol;
 	const struct frame *data;	/* borrowed */
