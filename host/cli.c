@@ -8,6 +8,7 @@
 #include <dirent.h>
 
 #include "config.h"
+#include "cli_live.h"
 #include "conf.h"
 #include "csv.h"
 #include "demo.h"
@@ -56,6 +57,7 @@ static const struct option long_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	CLI_LIVE_OPTIONS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -167,6 +169,17 @@ apply_data(struct cli_options *o, const char *arg, char **cause)
 }
 
 static int
+apply_live(struct settings *s, int c, const char *arg, char **cause)
+{
+	int rc = cli_live_apply(s, c, arg, cause);
+
+	if (rc <= 0)
+		return rc;
+	*cause = xstrdup("unknown option (see --help)");
+	return -1;
+}
+
+static int
 apply_option(struct cli_options *o, int c, const char *arg, char **cause)
 {
 	struct settings *s = &o->s;
@@ -204,8 +217,7 @@ apply_option(struct cli_options *o, int c, const char *arg, char **cause)
 	case 'h': o->help = 1; return 0;
 	case OPT_VERSION: o->version = 1; return 0;
 	}
-	*cause = xstrdup("unknown option (see --help)");
-	return -1;
+	return apply_live(s, c, arg, cause);
 }
 
 /* The --config file, found before getopt runs: the flags override it
@@ -268,7 +280,11 @@ cli_parse(int argc, char **argv, struct cli_options *o, char **cause)
 		return -1;
 	}
 	apply_verbosity(o);
-	if (o->s.plugin == NULL && !o->help && !o->version) {
+	if (o->s.live.replay != NULL &&
+	    cli_live_replay_settings(&o->s, &o->replay, cause) < 0)
+		return -1;
+	if (o->s.plugin == NULL && !o->help && !o->version &&
+	    !o->s.live.list_granularities) {
 		*cause = xstrdup("--plugin PATH (or strategy.plugin in the "
 		    "configuration file) is required");
 		return -1;
@@ -280,6 +296,7 @@ void
 cli_free(struct cli_options *o)
 {
 	settings_free(&o->s);
+	journal_meta_free(&o->replay);
 }
 
 static void
@@ -538,31 +555,96 @@ report_session(const struct settings *s, struct session *ss,
  * The run.
  */
 
+/* The live loop's report: the statistics of what it traded. */
+struct live_report {
+	const struct settings *s;
+};
+
 static int
-run_session(const struct settings *s, const struct plugin *pl,
+report_live(void *arg, struct session *ss, char **cause)
+{
+	struct live_report *lr = arg;
+	struct legs l = { .n = ss->nlegs };
+	size_t k;
+	int rc;
+
+	l.symbols = xcalloc(ss->nlegs, sizeof *l.symbols);
+	l.data = xcalloc(ss->nlegs, sizeof *l.data);
+	for (k = 0; k < ss->nlegs; k++) {
+		l.symbols[k] = ss->legs[k].symbol;
+		l.data[k] = (struct frame *)ss->legs[k].data;
+	}
+	rc = report_session(lr->s, ss, &l, cause);
+	free(l.symbols);
+	free(l.data);
+	return rc;
+}
+
+static void
+check_replay_row(void *arg, const struct session *s, int leg,
+    const struct audit_row *r)
+{
+	(void)s;
+	(void)leg;
+	journal_check_row(arg, r);
+}
+
+/* --replay: the backtest must decide what the live session decided. */
+static int
+replay_verdict(const struct cli_options *o, struct journal_check *jc,
+    char **cause)
+{
+	if (journal_check_finish(jc, cause) < 0)
+		return -1;
+	if (!o->quiet)
+		fprintf(stderr, "replay: %zu order, fill and cancel rows, "
+		    "identical to the live session in %s\n", jc->seen,
+		    o->s.live.replay);
+	return 0;
+}
+
+static int
+run_session(const struct cli_options *o, const struct plugin *pl,
     const struct params *params, const struct legs *l, char **cause)
 {
+	const struct settings *s = &o->s;
 	struct session ss;
 	struct session_options so = { .engine = s->engine,
 	    .risk = &s->risk, .state_path = s->state_path,
 	    .state_fsync = s->state_fsync,
 	    .run = { .model_path = s->model_path } };
 	struct audit audit;
+	struct journal_check jc = { 0 };
+	struct live_report lr = { s };
 	int rc = -1;
 
 	if (s->audit_path != NULL) {
-		if (audit_open(&audit, s->audit_path, l->data[0]->index_kind ==
-		    FRAME_INDEX_DATETIME, cause) < 0)
+		if (audit_open(&audit, s->audit_path, l == NULL ||
+		    l->data[0]->index_kind == FRAME_INDEX_DATETIME, cause) < 0)
 			return -1;
 		so.audit = &audit;
+	}
+	if (l == NULL) {
+		rc = cli_live_run(s, o->quiet, pl, params, &so, report_live,
+		    &lr, cause);
+		goto out;
+	}
+	if (s->live.replay != NULL) {
+		if (journal_check_open(&jc, s->live.replay, cause) < 0)
+			goto out;
+		so.min_start = o->replay.history;
+		so.observe = check_replay_row;
+		so.observe_arg = &jc;
 	}
 	if (session_init(&ss, pl, params, (const char *const *)l->symbols,
 	    (const struct frame *const *)l->data, l->n, &so, cause) < 0)
 		goto out;
-	if (session_run(&ss, cause) == 0)
-		rc = report_session(s, &ss, l, cause);
+	if (session_run(&ss, cause) == 0 &&
+	    report_session(s, &ss, l, cause) == 0)
+		rc = s->live.replay != NULL ? replay_verdict(o, &jc, cause) : 0;
 	session_free(&ss);
 out:
+	journal_check_free(&jc);
 	if (so.audit != NULL)
 		audit_close(&audit);
 	return rc;
@@ -605,6 +687,9 @@ run(const struct cli_options *o, char **cause)
 	size_t k;
 	int rc = CLI_EXIT_FAILURE;
 
+	if (s->live.list_granularities)
+		return cli_live_list_granularities(s, stdout, cause) < 0 ?
+		    CLI_EXIT_FAILURE : CLI_EXIT_OK;
 	if (plugin_load(s->plugin, &pl, cause) < 0)
 		return CLI_EXIT_FAILURE;
 	params_init(&params, pl.desc);
@@ -616,11 +701,16 @@ run(const struct cli_options *o, char **cause)
 		rc = CLI_EXIT_OK;
 		goto out;
 	}
+	if (s->live.feed != NULL) {
+		if (run_session(o, &pl, &params, NULL, cause) == 0)
+			rc = CLI_EXIT_OK;
+		goto out;
+	}
 	if (load_legs(s, &legs, cause) < 0)
 		goto out;
 	if (s->train_episodes > 0)
 		rc = run_training(o, &pl, &params, &legs, cause);
-	else if (run_session(s, &pl, &params, &legs, cause) == 0)
+	else if (run_session(o, &pl, &params, &legs, cause) == 0)
 		rc = CLI_EXIT_OK;
 out:
 	legs_free(&legs);

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "journal.h"
 #include "settings.h"
 
 /* Exit codes, documented in tradehost(1). */
@@ -24,6 +25,7 @@ struct cli_options {
 	int version;
 	int list_params;
 	int data_given;		/* a --data seen: the file's data is gone */
+	struct journal_meta replay; /* --replay: the journal's meta */
 };
 
 /* Parses argv, reading the --config file first.  Returns 0, or -1 with

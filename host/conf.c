@@ -25,6 +25,7 @@ struct conf_ctx {
 enum conf_kind {
 	CONF_GROUP,		/* a section: sub holds its keys */
 	CONF_PATH,		/* char *, resolved against ctx.dir */
+	CONF_STRING,		/* char *, as written */
 	CONF_INT,		/* int64_t */
 	CONF_FLOAT,		/* double; an integer is accepted */
 	CONF_BOOL,		/* int, 0 or 1 */
@@ -70,6 +71,8 @@ static int set_trading_hours(struct conf_ctx *, const config_setting_t *);
 static int set_flatten_at(struct conf_ctx *, const config_setting_t *);
 static int set_level(struct conf_ctx *, const config_setting_t *);
 static int set_select(struct conf_ctx *, const config_setting_t *);
+static int set_feed(struct conf_ctx *, const config_setting_t *);
+static int set_conn(struct conf_ctx *, const config_setting_t *);
 
 #define F(m) offsetof(struct settings, m)
 #define KEY(n, k, m, r) { n, k, F(m), r, NULL, NULL }
@@ -156,6 +159,24 @@ static const struct conf_key train_keys[] = {
 	KEY_END
 };
 
+static const struct conf_key live_keys[] = {
+	KEY_CUSTOM("feed", set_feed),
+	KEY_CUSTOM("settings", set_conn),
+	KEY("rest_url", CONF_STRING, live.rest_url, 0),
+	KEY("stream_url", CONF_STRING, live.stream_url, 0),
+	KEY("granularity", CONF_STRING, live.granularity, 0),
+	KEY("history", CONF_INT, live.history, RANGE_NONNEG),
+	KEY("clock", CONF_STRING, live.clock, 0),
+	KEY("poll", CONF_FLOAT, live.poll, RANGE_NONNEG),
+	KEY("grace", CONF_FLOAT, live.grace, RANGE_NONNEG),
+	KEY("stale", CONF_FLOAT, live.stale, RANGE_NONNEG),
+	KEY("summary", CONF_FLOAT, live.summary, RANGE_NONNEG),
+	KEY("duration", CONF_FLOAT, live.duration, RANGE_NONNEG),
+	KEY("once", CONF_BOOL, live.once, 0),
+	KEY("journal", CONF_PATH, live.journal, 0),
+	KEY_END
+};
+
 static const struct conf_key sections[] = {
 	SECTION("strategy", strategy_keys),
 	SECTION("data", data_keys),
@@ -165,6 +186,7 @@ static const struct conf_key sections[] = {
 	SECTION("state", state_keys),
 	SECTION("report", report_keys),
 	SECTION("train", train_keys),
+	SECTION("live", live_keys),
 	KEY_END
 };
 
@@ -304,6 +326,17 @@ set_path(struct conf_ctx *c, const config_setting_t *st, char **field)
 }
 
 static int
+set_string(struct conf_ctx *c, const config_setting_t *st, char **field)
+{
+	const char *v = get_string(c, st);
+
+	if (v == NULL)
+		return -1;
+	settings_set_string(field, v);
+	return 0;
+}
+
+static int
 set_int(struct conf_ctx *c, const config_setting_t *st,
     const struct conf_key *k, int64_t *field)
 {
@@ -360,6 +393,7 @@ apply_key(struct conf_ctx *c, const config_setting_t *st,
 			return -1;
 		return load_group(c, st, k->sub);
 	case CONF_PATH: return set_path(c, st, (char **)(void *)field);
+	case CONF_STRING: return set_string(c, st, (char **)(void *)field);
 	case CONF_INT: return set_int(c, st, k, (int64_t *)(void *)field);
 	case CONF_FLOAT: return set_float(c, st, k, (double *)(void *)field);
 	case CONF_BOOL: return set_bool(c, st, (int *)(void *)field);
@@ -676,6 +710,44 @@ set_select(struct conf_ctx *c, const config_setting_t *st)
 	if (v == NULL)
 		return -1;
 	settings_set_string(&c->s->train_select, v);
+	return 0;
+}
+
+/* A connector: an installed name ("binance") as written, a path resolved
+ * like the others. */
+static int
+set_feed(struct conf_ctx *c, const config_setting_t *st)
+{
+	const char *v = get_string(c, st);
+
+	if (v == NULL)
+		return -1;
+	if (strchr(v, '/') != NULL)
+		return set_path(c, st, &c->s->live.feed);
+	settings_set_string(&c->s->live.feed, v);
+	return 0;
+}
+
+/* settings = { token = "..."; }: the connector's own settings. */
+static int
+set_conn(struct conf_ctx *c, const config_setting_t *st)
+{
+	int k, n;
+	const config_setting_t *e;
+	char *kv;
+
+	if (config_setting_type(st) != CONFIG_TYPE_GROUP)
+		return conf_fail(c, st, "expected a group of name = \"value\"");
+	n = config_setting_length(st);
+	for (k = 0; k < n; k++) {
+		e = config_setting_get_elem(st, (unsigned)k);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return conf_fail(c, e, "expected a string");
+		kv = xasprintf("%s=%s", config_setting_name(e),
+		    config_setting_get_string(e));
+		settings_add_conn(c->s, kv);
+		free(kv);
+	}
 	return 0;
 }
 

@@ -21,6 +21,9 @@ settings_init(struct settings *s)
 	s->log_stderr = 1;
 	s->state_fsync = 1;
 	s->train_validation = 0.2;
+	s->live.history = 100;
+	s->live.grace = 2;
+	s->live.summary = 60;
 }
 
 static void
@@ -66,6 +69,8 @@ clear_symbols(struct settings *s)
 void
 settings_free(struct settings *s)
 {
+	size_t k;
+
 	free(s->config_path);
 	free(s->plugin);
 	settings_clear_params(s);
@@ -79,6 +84,16 @@ settings_free(struct settings *s)
 	free(s->equity_path);
 	free(s->train_select);
 	free(s->model_path);
+	for (k = 0; k < s->live.nconn; k++)
+		free(s->live.conn[k]);
+	free(s->live.conn);
+	free(s->live.feed);
+	free(s->live.rest_url);
+	free(s->live.stream_url);
+	free(s->live.granularity);
+	free(s->live.clock);
+	free(s->live.journal);
+	free(s->live.replay);
 	memset(s, 0, sizeof *s);
 }
 
@@ -281,4 +296,12 @@ settings_check(const struct settings *s, char **cause)
 	if (check_risk(&s->risk, cause) < 0)
 		return -1;
 	return check_data(s, cause);
+}
+
+void
+settings_add_conn(struct settings *s, const char *assignment)
+{
+	s->live.conn = xreallocarray(s->live.conn, s->live.nconn + 1,
+	    sizeof *s->live.conn);
+	s->live.conn[s->live.nconn++] = xstrdup(assignment);
 }

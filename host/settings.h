@@ -36,6 +36,28 @@ struct symbol_file {
 	char *path;
 };
 
+/* Live and paper trading (live.c); feed == NULL means a backtest. */
+struct live_settings {
+	char *feed;			/* connector path or installed name */
+	char **conn;			/* "name=value" connector settings */
+	size_t nconn;
+	char *rest_url;			/* NULL = the connector's default */
+	char *stream_url;
+	char *granularity;		/* NULL = "1m" */
+	int64_t history;		/* bars of history, default 100 */
+	char *clock;			/* pinned start of the feed clock */
+	double poll;			/* seconds; 0 = the granularity */
+	double grace;			/* seconds, default 2 */
+	double stale;			/* seconds; 0 = three bars */
+	double summary;			/* seconds, default 60; 0 = none */
+	double duration;		/* minutes; 0 = until a signal */
+	int once;
+	char *journal;			/* NULL = journal-<time> */
+	int no_journal;
+	char *replay;			/* a journal to replay (backtest) */
+	int list_granularities;
+};
+
 struct settings {
 	char *config_path;		/* the file read, NULL = none */
 
@@ -73,6 +95,8 @@ struct settings {
 	char *train_select;		/* NULL = "Sharpe Ratio" */
 	char *model_path;		/* written by training, read otherwise */
 
+	struct live_settings live;
+
 	/* report */
 	int json;
 	char *trades_path;
@@ -83,6 +107,7 @@ struct settings {
  * stderr, fsync on. */
 void settings_init(struct settings *s);
 void settings_free(struct settings *s);
+void settings_add_conn(struct settings *s, const char *assignment);
 
 /* The setters own their copies and replace any earlier value, so that the
  * command line overrides the file. */

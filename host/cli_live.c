@@ -1,0 +1,231 @@
+#include "cli_live.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "connector.h"
+#include "journal.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+static int
+seconds(const char *opt, const char *text, double *out, char **cause)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(text, &end);
+	if (*text == '\0' || *end != '\0' || errno == ERANGE ||
+	    !isfinite(*out) || *out < 0) {
+		*cause = xasprintf("--%s: not a number >= 0: '%s'", opt, text);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+history(const char *text, int64_t *out, char **cause)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || errno == ERANGE || v < 0) {
+		*cause = xasprintf("--history: not a whole number >= 0: '%s'",
+		    text);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+cli_live_apply(struct settings *s, int c, const char *arg, char **cause)
+{
+	struct live_settings *l = &s->live;
+
+	switch (c) {
+	case OPT_FEED: settings_set_string(&l->feed, arg); return 0;
+	case OPT_FEED_SETTING:
+		if (strchr(arg, '=') == NULL || *arg == '=') {
+			*cause = xasprintf("--feed-setting: expected NAME=VALUE, "
+			    "got '%s'", arg);
+			return -1;
+		}
+		settings_add_conn(s, arg);
+		return 0;
+	case OPT_REST_URL: settings_set_string(&l->rest_url, arg); return 0;
+	case OPT_STREAM_URL: settings_set_string(&l->stream_url, arg); return 0;
+	case OPT_GRANULARITY:
+		settings_set_string(&l->granularity, arg);
+		return 0;
+	case OPT_HISTORY: return history(arg, &l->history, cause);
+	case OPT_CLOCK: settings_set_string(&l->clock, arg); return 0;
+	case OPT_POLL: return seconds("poll", arg, &l->poll, cause);
+	case OPT_GRACE: return seconds("grace", arg, &l->grace, cause);
+	case OPT_STALE: return seconds("stale", arg, &l->stale, cause);
+	case OPT_SUMMARY: return seconds("summary", arg, &l->summary, cause);
+	case OPT_DURATION: return seconds("duration", arg, &l->duration,
+	    cause);
+	case OPT_ONCE: l->once = 1; return 0;
+	case OPT_JOURNAL: settings_set_string(&l->journal, arg); return 0;
+	case OPT_NO_JOURNAL: l->no_journal = 1; return 0;
+	case OPT_REPLAY: settings_set_string(&l->replay, arg); return 0;
+	case OPT_LIST_GRANULARITIES: l->list_granularities = 1; return 0;
+	}
+	return 1;
+}
+
+int
+cli_live_replay_settings(struct settings *s, struct journal_meta *m,
+    char **cause)
+{
+	char *path;
+	size_t k;
+
+	if (journal_read_meta(s->live.replay, m, cause) < 0)
+		return -1;
+	if (s->plugin == NULL)
+		settings_set_string(&s->plugin, m->plugin);
+	if (s->nparams == 0)
+		for (k = 0; k < m->nparams; k++)
+			settings_add_param(s, m->params[k]);
+	settings_clear_files(s);
+	free(s->data_path);
+	s->data_path = NULL;
+	for (k = 0; k < m->n; k++) {
+		path = xasprintf("%s/bars/%s.csv", s->live.replay,
+		    m->symbols[k]);
+		settings_add_file(s, m->symbols[k], path);
+		free(path);
+	}
+	return 0;
+}
+
+int
+cli_live_list_granularities(const struct settings *s, FILE *out,
+    char **cause)
+{
+	struct connector c;
+
+	fprintf(out, "host: %s\n", connector_granularities);
+	if (s->live.feed == NULL)
+		return 0;
+	if (connector_load(s->live.feed, TH_PLUGIN_FEED, &c, cause) < 0)
+		return -1;
+	fprintf(out, "%s (native): %s\n", c.name,
+	    c.cb->granularities && *c.cb->granularities ?
+	    c.cb->granularities : "none: trades, aggregated by the host");
+	fprintf(out, "%s (aggregated by the host from a finer one): every "
+	    "multiple of a native one above\n", c.name);
+	connector_unload(&c);
+	return 0;
+}
+
+static int
+parse_clock(const char *text, int64_t *out, char **cause)
+{
+	if (text == NULL) {
+		*out = 0;
+		return 0;
+	}
+	if (timefmt_parse(text, strlen(text), out) < 0) {
+		*cause = xasprintf("--clock: not a time: '%s' (use "
+		    "\"2026-11-02 14:30:00\")", text);
+		return -1;
+	}
+	return 0;
+}
+
+/* journal-YYYYmmdd-HHMMSS in the working directory. */
+static char *
+default_journal(void)
+{
+	char buf[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, sizeof buf, "journal-%Y%m%d-%H%M%S", &tm);
+	return xstrdup(buf);
+}
+
+static int
+fill_options(const struct settings *s, int quiet, struct live_options *lo,
+    char **journal, char **cause)
+{
+	const struct live_settings *l = &s->live;
+	struct feed_options *f = &lo->feed;
+	const char *g = l->granularity ? l->granularity : "1m";
+	int64_t gran = connector_granularity_ns(g);
+
+	if (gran == 0) {
+		*cause = xasprintf("--granularity: '%s' is not one of %s", g,
+		    connector_granularities);
+		return -1;
+	}
+	memset(lo, 0, sizeof *lo);
+	f->connector = l->feed;
+	f->settings = l->conn;
+	f->nsettings = l->nconn;
+	f->rest_url = l->rest_url;
+	f->stream_url = l->stream_url;
+	f->symbols = (const char *const *)s->symbols;
+	f->nsymbols = s->nsymbols;
+	f->granularity = g;
+	f->history_bars = l->history;
+	f->poll_ns = (int64_t)(l->poll * 1e9);
+	f->grace_ns = (int64_t)(l->grace * 1e9);
+	f->stale_ns = l->stale > 0 ? (int64_t)(l->stale * 1e9) : 3 * gran;
+	if (parse_clock(l->clock, &f->now, cause) < 0)
+		return -1;
+	*journal = l->no_journal ? NULL : l->journal ? xstrdup(l->journal) :
+	    default_journal();
+	lo->journal_dir = *journal;
+	lo->plugin_path = s->plugin;
+	lo->params = s->params;
+	lo->nparams = s->nparams;
+	lo->once = l->once;
+	lo->duration_ns = (int64_t)(l->duration * 60e9);
+	lo->summary_ns = (int64_t)(l->summary * 1e9);
+	lo->quiet = quiet;
+	return 0;
+}
+
+int
+cli_live_run(const struct settings *s, int quiet, const struct plugin *pl,
+    const struct params *params, const struct session_options *so,
+    live_report_fn report, void *report_arg, char **cause)
+{
+	struct live_options lo;
+	struct session_options opt = *so;
+	char *journal = NULL;
+	int rc;
+
+	if (s->nsymbols == 0) {
+		*cause = xstrdup("live trading needs --symbols (or "
+		    "strategy.symbols)");
+		return -1;
+	}
+	if (s->state_path != NULL) {
+		*cause = xstrdup("--state is not supported in live sessions "
+		    "yet (the journal records the session instead)");
+		return -1;
+	}
+	if (fill_options(s, quiet, &lo, &journal, cause) < 0)
+		return -1;
+	opt.run.mode = TH_RUN_PAPER;
+	if (!quiet)
+		fprintf(stderr, "tradehost: paper trading %zu symbol(s) on "
+		    "%s, %s bars%s%s\n", s->nsymbols, s->live.feed,
+		    lo.feed.granularity, journal ? "; journal " : "",
+		    journal ? journal : "");
+	rc = live_run(pl, params, &opt, &lo, report, report_arg, cause);
+	free(journal);
+	return rc;
+}
