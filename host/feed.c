@@ -413,7 +413,11 @@ ws_message(void *arg, struct ws_conn *c, const char *data, size_t len,
 
 	(void)c;
 	(void)binary;
-	(void)recv_ns;
+	pthread_mutex_lock(&f->lock);
+	if (f->messages++ == 0)
+		f->first_msg = recv_ns;
+	f->last_msg = recv_ns;
+	pthread_mutex_unlock(&f->lock);
 	if (connector_on_message(&f->conn, data, len) == TH_ERR_INVALID)
 		log_warn("%s: malformed message skipped: %.*s", f->conn.name,
 		    (int)(len < 120 ? len : 120), data);
@@ -659,6 +663,15 @@ feed_take(struct feed *f, struct feed_bar *out, size_t max, int timeout_ms,
 	}
 	pthread_mutex_unlock(&f->lock);
 	return (long)n;
+}
+
+void
+feed_throughput(struct feed *f, uint64_t *messages, double *seconds)
+{
+	pthread_mutex_lock(&f->lock);
+	*messages = f->messages;
+	*seconds = (f->last_msg - f->first_msg) / 1e9;
+	pthread_mutex_unlock(&f->lock);
 }
 
 void

@@ -72,6 +72,8 @@ struct feed {
 	int in_history;			/* a history response is parsed */
 	char *failure;
 	uint64_t dropped;		/* late or repeated bars */
+	uint64_t messages;		/* stream messages received */
+	int64_t first_msg, last_msg;	/* their monotonic receipt times */
 };
 
 /* Loads the connector, starts the transport and asks for the history.
@@ -88,6 +90,9 @@ long feed_take(struct feed *f, struct feed_bar *out, size_t max,
 int feed_history_done(struct feed *f);
 /* The feed clock, ns since the epoch. */
 int64_t feed_now(struct feed *f);
+/* Stream messages so far and the seconds between the first and the
+ * last one. */
+void feed_throughput(struct feed *f, uint64_t *messages, double *seconds);
 /* Stops the threads and unloads the connector. */
 void feed_stop(struct feed *f);
 

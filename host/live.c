@@ -45,6 +45,8 @@ struct live {
 	int64_t *lat;			/* receipt -> order, ns */
 	size_t nlat, caplat;
 	int64_t next_summary;
+	uint64_t messages;
+	double msg_seconds;
 };
 
 static int64_t
@@ -339,7 +341,16 @@ print_latency(struct live *lv)
 {
 	size_t n = lv->nlat;
 
-	if (lv->lo->quiet || n == 0)
+	if (lv->lo->quiet)
+		return;
+	fprintf(stderr, "-- %llu stream message(s)", (unsigned long long)
+	    lv->messages);
+	if (lv->msg_seconds > 0)
+		fprintf(stderr, " in %.3f s: %.0f messages/s", lv->msg_seconds,
+		    lv->messages / lv->msg_seconds);
+	fprintf(stderr, "; %llu live bar(s)\n", (unsigned long long)
+	    lv->live_bars);
+	if (n == 0)
 		return;
 	qsort(lv->lat, n, sizeof *lv->lat, cmp_i64);
 	fprintf(stderr, "-- %zu decision(s): bar receipt to order p50 %.1f "
@@ -397,6 +408,7 @@ live_run(const struct plugin *pl, const struct params *params,
 		goto out;
 	}
 	rc = loop(&lv, pl, params, opt, cause);
+	feed_throughput(&lv.feed, &lv.messages, &lv.msg_seconds);
 	feed_stop(&lv.feed);
 	if (!lv.started) {
 		if (rc == 0)
