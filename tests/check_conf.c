@@ -419,7 +419,7 @@ START_TEST(unknown_names)
 {
 	fails_at("broker = {};\n\nbrokr = { cash = 1; };\n", 3,
 	    "brokr: unknown section (expected one of: strategy, data, broker, "
-	    "risk, logging, state, report, train)");
+	    "risk, logging, state, report, train, live)");
 	fails_at("broker = {\n cash = 1;\n cassh = 2; };\n", 3,
 	    "broker.cassh: unknown key (expected one of: cash, commission, "
 	    "spread, margin, trade_on_close, hedging, exclusive_orders, "
