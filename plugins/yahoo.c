@@ -106,20 +106,21 @@ yahoo_history(th_conn *cx, void *state, const char *symbol,
 	return st;
 }
 
-/* Element i of the quote arrays into bar; 1 when reported or out of
- * range, 0 when skipped for a null, -1 when malformed. */
+/* Reports element i of the quote arrays cols, at secs, when it is in the
+ * job's range; 1 when reported or out of range, 0 when skipped for a null,
+ * -1 when malformed. */
 static int
 element(th_conn *cx, const struct util_job *job, const json_t *const *cols,
     int64_t secs, size_t i)
 {
-	double *dst[NCOLUMNS];
 	struct th_bar bar = { 0 };
+	double *dst[NCOLUMNS] = {
+		&bar.open, &bar.high, &bar.low, &bar.close, &bar.volume
+	};
 	const json_t *v;
 	char when[40];
 	size_t c;
 
-	dst[0] = &bar.open, dst[1] = &bar.high, dst[2] = &bar.low;
-	dst[3] = &bar.close, dst[4] = &bar.volume;
 	bar.struct_size = sizeof bar;
 	bar.symbol = job->psym;
 	bar.time = secs * NS_PER_SEC;

@@ -17,6 +17,8 @@
 
 #include <tradehost.h>
 
+#include "rfc3339.h"
+
 #define CAP 64			/* records of each kind per test */
 #define TEXT 1024		/* bytes of each recorded string */
 #define BIG 4096		/* bytes of a recorded HTTP body */
@@ -1372,6 +1374,62 @@ START_TEST(broker_no_keys)
 }
 END_TEST
 
+/* ---- rfc3339.c (compiled into the plugins and into this test) ---- */
+
+static int64_t
+parse(const char *s)
+{
+	int64_t ns = -42;
+
+	ck_assert_msg(rfc3339_parse(s, &ns) == 0, "refused %s", s);
+	return ns;
+}
+
+START_TEST(rfc3339)
+{
+	static const char *const bad[] = {
+		"", "2021-02-22", "2021-02-22T15:51:44", "2021-02-22T15:51Z",
+		"2021-02-22T15:51:44.Z", "2021-13-01T00:00:00Z",
+		"2023-02-29T00:00:00Z", "2021-02-22T24:00:00Z",
+		"2021-02-22T15:51:44+0500", "2021-02-22T15:51:44Z ",
+		"21-02-22T15:51:44Z", "2021-02-22X15:51:44Z",
+	};
+	char out[40];
+	int64_t ns = 7;
+	size_t i;
+
+	ck_assert_int_eq(parse("2021-02-22T15:51:44.208Z"),
+	    INT64_C(1614009104208000000));
+	ck_assert_int_eq(parse("2021-02-22T10:51:44.208-05:00"),
+	    INT64_C(1614009104208000000));
+	ck_assert_int_eq(parse("2021-02-22t21:21:44.208+05:30"),
+	    INT64_C(1614009104208000000));
+	ck_assert_int_eq(parse("2021-02-22T15:51:45.335689322Z"),
+	    INT64_C(1614009105335689322));
+	ck_assert_int_eq(parse("2021-02-22 15:51:45.3356893229999z"),
+	    INT64_C(1614009105335689322));
+	ck_assert_int_eq(parse("2024-02-29T00:00:00Z"),
+	    INT64_C(1709164800) * NS_PER_SEC);
+	ck_assert_int_eq(parse("1970-01-01T00:00:00Z"), 0);
+	ck_assert_int_eq(parse("1969-12-31T23:59:59.5Z"), -500000000);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(rfc3339_parse(bad[i], &ns) < 0, "took %s", bad[i]);
+	ck_assert_int_eq(rfc3339_parse(NULL, &ns), -1);
+	ck_assert_int_eq(ns, 7);
+
+	rfc3339_format(INT64_C(1614009104208000000), out, sizeof out);
+	ck_assert_str_eq(out, "2021-02-22T15:51:44.208Z");
+	rfc3339_format(INT64_C(1614009105335689322), out, sizeof out);
+	ck_assert_str_eq(out, "2021-02-22T15:51:45.335689322Z");
+	rfc3339_format(INT64_C(1709164800) * NS_PER_SEC, out, sizeof out);
+	ck_assert_str_eq(out, "2024-02-29T00:00:00Z");
+	rfc3339_format(-500000000, out, sizeof out);
+	ck_assert_str_eq(out, "1969-12-31T23:59:59.5Z");
+	rfc3339_format(0, out, 5);
+	ck_assert_str_eq(out, "1970");
+}
+END_TEST
+
 /* ---- the suite ---- */
 
 static void
@@ -1390,6 +1448,7 @@ connectors_suite(void)
 {
 	Suite *s = suite_create("connectors");
 
+	add(s, "rfc3339", rfc3339, 1);
 	add(s, "descriptor", descriptor, sizeof expect / sizeof expect[0]);
 	add(s, "binance_kline", binance_kline, 1);
 	add(s, "binance_combined", binance_combined, 1);
