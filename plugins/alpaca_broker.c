@@ -63,9 +63,9 @@ broker_open(th_conn *cx, void **state)
 	const char *secret = cx->api->setting(cx, "secret_key");
 	struct alpaca_broker *b;
 
-	if (key == NULL || *key == '\0' || secret == NULL || *secret == '\0') {
-		cx->api->log(cx, TH_LOG_ERROR, "no API key: set key_id and "
-		    "secret_key (APCA_API_KEY_ID, APCA_API_SECRET_KEY)");
+	if (!util_credential_ok(key) || !util_credential_ok(secret)) {
+		cx->api->log(cx, TH_LOG_ERROR, "no usable API key: set key_id "
+		    "and secret_key (APCA_API_KEY_ID, APCA_API_SECRET_KEY)");
 		return TH_ERR_INVALID;
 	}
 	if ((b = calloc(1, sizeof *b)) == NULL)
@@ -245,7 +245,8 @@ broker_submit(th_conn *cx, void *state, const struct th_broker_order *o)
 	    util_symbol(o->symbol, sym, sizeof sym, 0) < 0 ||
 	    (o->side != 1 && o->side != -1) || !(o->qty > 0) ||
 	    !isfinite(o->qty) || (!isnan(o->limit) && !(o->limit > 0)) ||
-	    util_fmt(url, sizeof url, "%s/v2/orders", cx->api->rest_url(cx)) < 0)
+	    util_fmt(url, sizeof url, "%s/v2/orders",
+	    cx->api->rest_url(cx)) < 0)
 		return TH_ERR_INVALID;
 	if ((body = order_body(o)) == NULL)
 		return TH_ERR_INVALID;
@@ -263,8 +264,8 @@ broker_cancel(th_conn *cx, void *state, const char *client_id,
 
 	(void)state;
 	if (client_id == NULL || broker_id == NULL || *broker_id == '\0') {
-		cx->api->log(cx, TH_LOG_WARN, "cancel of %s: no Alpaca order id "
-		    "yet", client_id != NULL ? client_id : "(none)");
+		cx->api->log(cx, TH_LOG_WARN, "cancel of %s: no Alpaca order "
+		    "id yet", client_id != NULL ? client_id : "(none)");
 		return TH_ERR_STATE;
 	}
 	if (util_url_encode(broker_id, id, sizeof id) < 0 ||
@@ -348,15 +349,15 @@ on_cancel(th_conn *cx, const char *key, long status, const char *body,
     size_t len)
 {
 	const char *id = key != NULL ? key : "(none)";
+	const char *what = status == 404 ? "cancel: unknown order" :
+	    status == 422 ? "cancel: order not cancelable" : "cancel";
 
 	if (status >= 200 && status <= 299) {
 		cx->api->log(cx, TH_LOG_INFO, "order %s: cancel requested", id);
 		return TH_OK;
 	}
 	util_log_http_error(cx, status == 404 || status == 422 ?
-	    TH_LOG_WARN : TH_LOG_ERROR, status == 404 ? "cancel: unknown order" :
-	    status == 422 ? "cancel: order not cancelable" : "cancel", status,
-	    body, len);
+	    TH_LOG_WARN : TH_LOG_ERROR, what, status, body, len);
 	if (status == 401)
 		cx->api->fail(cx, "Alpaca refused the API key");
 	return TH_OK;

@@ -57,9 +57,9 @@ alpaca_open(th_conn *cx, void **state)
 	const char *feed = cx->api->setting(cx, "feed");
 	struct alpaca_data *a;
 
-	if (key == NULL || *key == '\0' || secret == NULL || *secret == '\0') {
-		cx->api->log(cx, TH_LOG_ERROR, "no API key: set key_id and "
-		    "secret_key (APCA_API_KEY_ID, APCA_API_SECRET_KEY)");
+	if (!util_credential_ok(key) || !util_credential_ok(secret)) {
+		cx->api->log(cx, TH_LOG_ERROR, "no usable API key: set key_id "
+		    "and secret_key (APCA_API_KEY_ID, APCA_API_SECRET_KEY)");
 		return TH_ERR_INVALID;
 	}
 	if (feed == NULL)
@@ -230,7 +230,7 @@ minute_bar(th_conn *cx, const json_t *m)
 
 	bar.struct_size = sizeof bar;
 	bar.symbol = util_string(m, "S");
-	if (bar.symbol == NULL || t == NULL || rfc3339_parse(t, &bar.time) < 0 ||
+	if (bar.symbol == NULL || rfc3339_parse(t, &bar.time) < 0 ||
 	    util_number(json_object_get(m, "o"), &bar.open) < 0 ||
 	    util_number(json_object_get(m, "h"), &bar.high) < 0 ||
 	    util_number(json_object_get(m, "l"), &bar.low) < 0 ||
@@ -349,7 +349,7 @@ alpaca_history(th_conn *cx, void *state, const char *symbol,
 	job->start = start;
 	job->end = end;
 	if ((st = request_page(cx, a, job, NULL)) != TH_OK)
-		util_job_finish(cx, &a->jobs, job, 0);
+		util_job_drop(&a->jobs, job);
 	return st;
 }
 

@@ -308,11 +308,9 @@ binance_history(th_conn *cx, void *state, const char *symbol,
 	job->start = start;
 	job->end = end;
 	job->cursor = (start + NS_PER_MS - 1) / NS_PER_MS;
-	if ((st = request_page(cx, job)) != TH_OK) {
-		util_job_finish(cx, &b->jobs, job, 0);
-		return st;
-	}
-	return TH_OK;
+	if ((st = request_page(cx, job)) != TH_OK)
+		util_job_drop(&b->jobs, job);
+	return st;
 }
 
 /* One row [openTime, "o", "h", "l", "c", "v", closeTime, ...]; -1 when it

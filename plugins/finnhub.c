@@ -28,9 +28,9 @@ finnhub_open(th_conn *cx, void **state)
 	struct finnhub *f;
 	const char *token = cx->api->setting(cx, "token");
 
-	if (token == NULL || *token == '\0') {
-		cx->api->log(cx, TH_LOG_ERROR, "no API key: set \"token\" in "
-		    "the connector's section or FINNHUB_TOKEN");
+	if (!util_credential_ok(token)) {
+		cx->api->log(cx, TH_LOG_ERROR, "no usable API key: set "
+		    "\"token\" in the connector's section or FINNHUB_TOKEN");
 		return TH_ERR_INVALID;
 	}
 	if ((f = calloc(1, sizeof *f)) == NULL)

@@ -39,8 +39,7 @@ util_job_find(struct util_job *list, const char *symbol)
 }
 
 void
-util_job_finish(th_conn *cx, struct util_job **list, struct util_job *job,
-    int ok)
+util_job_drop(struct util_job **list, struct util_job *job)
 {
 	struct util_job **pp;
 
@@ -50,8 +49,15 @@ util_job_finish(th_conn *cx, struct util_job **list, struct util_job *job,
 			break;
 		}
 	}
-	cx->api->history_done(cx, job->symbol, ok);
 	free(job);
+}
+
+void
+util_job_finish(th_conn *cx, struct util_job **list, struct util_job *job,
+    int ok)
+{
+	cx->api->history_done(cx, job->symbol, ok);
+	util_job_drop(list, job);
 }
 
 void
@@ -249,7 +255,7 @@ util_url_encode(const char *s, char *out, size_t size)
 	unsigned char c;
 
 	for (; (c = (unsigned char)*s) != '\0'; s++) {
-		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+		if (isalnum(c) || strchr("-._~", c) != NULL) {
 			if (o + 1 >= size)
 				return -1;
 			out[o++] = (char)c;
@@ -300,6 +306,17 @@ plain_decimal(double v, char *out, size_t size)
 	if (n > 1 && out[n - 1] == '.')
 		out[--n] = '\0';
 	return 0;
+}
+
+int
+util_credential_ok(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s <= ' ' || *s >= 0x7f)
+			return 0;
+	return 1;
 }
 
 int

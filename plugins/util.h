@@ -43,6 +43,8 @@ struct util_job *util_job_find(struct util_job *list, const char *symbol);
 /* Calls api->history_done(job->symbol, ok) and frees the job. */
 void util_job_finish(th_conn *cx, struct util_job **list,
     struct util_job *job, int ok);
+/* Frees job without reporting it (history() itself failed). */
+void util_job_drop(struct util_job **list, struct util_job *job);
 /* Frees every job without reporting (close()). */
 void util_job_free_all(struct util_job **list);
 
@@ -91,6 +93,9 @@ int util_url_encode(const char *s, char *out, size_t size);
  * (lower < 0) or as it is (lower == 0); -1 when s is empty, too long for
  * out, or holds a character outside [A-Za-z0-9.:/_^=-]. */
 int util_symbol(const char *s, char *out, size_t size, int lower);
+/* Is s a usable credential: non-empty printable ASCII without spaces (so
+ * it cannot break a header line)? */
+int util_credential_ok(const char *s);
 /* The shortest decimal string that reads back as v ("10", "150.25");
  * -1 for a non-finite v or a short buffer. */
 int util_decimal(double v, char *out, size_t size);

@@ -102,7 +102,7 @@ yahoo_history(th_conn *cx, void *state, const char *symbol,
 	job->end = end;
 	if ((st = util_http(cx, "GET", url, NULL, TH_HTTP_HISTORY,
 	    job->symbol)) != TH_OK)
-		util_job_finish(cx, &y->jobs, job, 0);
+		util_job_drop(&y->jobs, job);
 	return st;
 }
 

@@ -64,6 +64,7 @@ static struct {
 	size_t nlogs;
 	int ready;
 	int send_state;		/* what send() returns */
+	int http_state;		/* what http() returns */
 	const char *settings[8][2];
 	size_t nsettings;
 } rec;
@@ -180,7 +181,7 @@ fake_http(th_conn *cx, const struct th_http *req)
 	h->purpose = req->purpose;
 	h->has_key = req->key != NULL;
 	h->has_body = req->body != NULL;
-	return TH_OK;
+	return rec.http_state;
 }
 
 static void
@@ -675,6 +676,16 @@ START_TEST(binance_history_error)
 	    TH_ERR_INVALID);
 	ck_assert_uint_eq(rec.ndone, 3);
 	ck_assert_int_eq(rec.done_ok[2], 0);
+	/* A request the host refuses fails history() alone. */
+	rec.http_state = TH_ERR_STATE;
+	ck_assert_int_eq(conn->history(&cx, state, "XXX", "1m", start_ns,
+	    end_ns), TH_ERR_STATE);
+	ck_assert_uint_eq(rec.ndone, 3);
+	rec.http_state = TH_OK;
+	ck_assert_int_eq(conn->history(&cx, state, "XXX", "1m", start_ns,
+	    end_ns), TH_OK);
+	ck_assert_int_eq(respond(TH_HTTP_HISTORY, "XXX", 200, "[]"), TH_OK);
+	ck_assert_int_eq(rec.done_ok[3], 1);
 	/* Responses to nothing in flight, bad arguments. */
 	ck_assert_int_eq(respond(TH_HTTP_HISTORY, "XXX", 200, "[]"),
 	    TH_ERR_INVALID);
@@ -871,6 +882,10 @@ START_TEST(alpaca_no_keys)
 	ck_assert(logged("APCA_API_KEY_ID"));
 	alpaca_keys();
 	set("feed", "../x");
+	ck_assert_int_ne(conn->open(&cx, &state), TH_OK);
+	rec.nsettings = 0;
+	set("key_id", KEY "\nX-Injected: 1");
+	set("secret_key", SECRET);
 	ck_assert_int_ne(conn->open(&cx, &state), TH_OK);
 }
 END_TEST
@@ -1160,8 +1175,9 @@ START_TEST(broker_submit)
 	ck_assert_str_eq(rec.http[0].url, REST "/v2/orders");
 	ck_assert_int_eq(rec.http[0].purpose, TH_HTTP_ORDER);
 	ck_assert_str_eq(rec.http[0].key, "th-1");
-	ck_assert_str_eq(rec.http[0].body, "{\"symbol\":\"AAPL\",\"qty\":\"10\","
-	    "\"side\":\"buy\",\"type\":\"limit\",\"time_in_force\":\"day\","
+	ck_assert_str_eq(rec.http[0].body, "{\"symbol\":\"AAPL\","
+	    "\"qty\":\"10\",\"side\":\"buy\",\"type\":\"limit\","
+	    "\"time_in_force\":\"day\","
 	    "\"limit_price\":\"150.25\",\"client_order_id\":\"th-1\"}");
 	o = order("th-2", -1, 3, NAN);
 	ck_assert_int_eq(conn->submit(&cx, state, &o), TH_OK);
@@ -1413,7 +1429,8 @@ START_TEST(rfc3339)
 	ck_assert_int_eq(parse("1970-01-01T00:00:00Z"), 0);
 	ck_assert_int_eq(parse("1969-12-31T23:59:59.5Z"), -500000000);
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		ck_assert_msg(rfc3339_parse(bad[i], &ns) < 0, "took %s", bad[i]);
+		ck_assert_msg(rfc3339_parse(bad[i], &ns) < 0, "took %s",
+		    bad[i]);
 	ck_assert_int_eq(rfc3339_parse(NULL, &ns), -1);
 	ck_assert_int_eq(ns, 7);
 
