@@ -697,6 +697,29 @@ START_TEST(binance_history_error)
 }
 END_TEST
 
+START_TEST(binance_instances)
+{
+	int64_t start_ns = T0_MS * NS_PER_MS, end_ns = start_ns + NS_PER_SEC;
+	void *other = NULL;
+
+	/* Two instances share nothing: each has its own requests in flight,
+	 * and close() frees what is still pending. */
+	start("binance");
+	ck_assert_int_eq(conn->open(&cx, &other), TH_OK);
+	ck_assert_ptr_ne(other, state);
+	ck_assert_int_eq(conn->history(&cx, state, "BTCUSDT", "1m", start_ns,
+	    end_ns), TH_OK);
+	ck_assert_int_eq(conn->history(&cx, other, "BTCUSDT", "1m", start_ns,
+	    end_ns), TH_OK);
+	ck_assert_int_eq(conn->on_http(&cx, other, TH_HTTP_HISTORY, "BTCUSDT",
+	    200, "[]", 2), TH_OK);
+	ck_assert_uint_eq(rec.ndone, 1);
+	ck_assert_int_eq(conn->history(&cx, state, "BTCUSDT", "1m", start_ns,
+	    end_ns), TH_ERR_STATE);
+	conn->close(&cx, other);
+}
+END_TEST
+
 /* ---- finnhub ---- */
 
 #define TOKEN "tok-SECRET-123"
@@ -1475,6 +1498,7 @@ connectors_suite(void)
 	add(s, "binance_history", binance_history, 1);
 	add(s, "binance_history_end", binance_history_end, 1);
 	add(s, "binance_history_error", binance_history_error, 1);
+	add(s, "binance_instances", binance_instances, 1);
 	add(s, "finnhub_stream", finnhub_stream, 1);
 	add(s, "finnhub_trades", finnhub_trades, 1);
 	add(s, "finnhub_errors", finnhub_errors, 1);
