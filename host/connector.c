@@ -260,12 +260,19 @@ validate(const struct th_plugin *d, enum th_plugin_kind kind,
 	return 0;
 }
 
-/* "binance" means the installed plugins/binance.so. */
+/* "binance" means plugins/binance.so in the build tree when run from
+ * there, else the installed one. */
 static char *
 resolve(const char *path)
 {
+	char *local;
+
 	if (strchr(path, '/') != NULL || strstr(path, ".so") != NULL)
 		return xstrdup(path);
+	local = xasprintf("plugins/%s.so", path);
+	if (access(local, F_OK) == 0)
+		return local;
+	free(local);
 	return xasprintf("%s/plugins/%s.so", TH_PKGLIBDIR, path);
 }
 
