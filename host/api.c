@@ -751,6 +751,7 @@ api_instance_free(struct instance *in)
 		free(in->ind[k].name);
 		free(in->ind[k].values);
 		free(in->ind[k].inputs);
+		indicator_stream_free(in->ind[k].stream);
 	}
 	free(in->ind);
 	free(in->error);
@@ -764,21 +765,16 @@ api_instance_free(struct instance *in)
 	in->state = NULL;
 }
 
+/* A custom indicator: the plugin's compute() over the whole series. */
 static int
 recompute_one(const struct instance *in, const struct api_indicator *ind,
     double *out, char **cause)
 {
 	const struct frame *f = in->data;
-	const struct indicator_def *kind;
 	const double **cols;
 	enum th_status st;
 	uint32_t k;
 
-	if (ind->kind != TH_IND_CUSTOM) {
-		kind = indicator_lookup(ind->kind);
-		return kind->compute(f, ind->source >= 0 ? f->cols[ind->source] :
-		    NULL, f->n, ind->period, out, cause);
-	}
 	cols = xcalloc(ind->ninputs, sizeof *cols);
 	for (k = 0; k < ind->ninputs; k++)
 		cols[k] = f->cols[ind->inputs[k]];
@@ -791,6 +787,23 @@ recompute_one(const struct instance *in, const struct api_indicator *ind,
 	return -1;
 }
 
+/* A built-in continues from its kept state over the new bars only. */
+static void
+extend_builtin(const struct instance *in, struct api_indicator *ind)
+{
+	const struct frame *f = in->data;
+
+	if (ind->stream == NULL) {
+		ind->stream = indicator_stream_new(ind->kind, ind->period);
+		free(ind->values);
+		ind->values = nan_array(f->n);
+	} else
+		ind->values = xreallocarray(ind->values, f->n,
+		    sizeof *ind->values);
+	indicator_stream_extend(ind->stream, f, ind->source >= 0 ?
+	    f->cols[ind->source] : NULL, f->n, ind->values);
+}
+
 int
 api_instance_recompute(struct instance *in, char **cause)
 {
@@ -800,15 +813,19 @@ api_instance_recompute(struct instance *in, char **cause)
 
 	for (k = 0; k < in->nind; k++) {
 		ind = &in->ind[k];
-		out = nan_array(in->data->n);
-		if (recompute_one(in, ind, out, cause) < 0) {
-			free(out);
-			return -1;
+		if (ind->kind != TH_IND_CUSTOM)
+			extend_builtin(in, ind);
+		else {
+			out = nan_array(in->data->n);
+			if (recompute_one(in, ind, out, cause) < 0) {
+				free(out);
+				return -1;
+			}
+			free(ind->values);
+			ind->values = out;
 		}
 		if (ind->flags & TH_IND_BFILL)
-			indicator_bfill(out, in->data->n);
-		free(ind->values);
-		ind->values = out;
+			indicator_bfill(ind->values, in->data->n);
 	}
 	return 0;
 }

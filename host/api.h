@@ -40,6 +40,7 @@ struct api_indicator {
 	void *user;
 	int *inputs;		/* custom: ninputs column numbers */
 	uint32_t ninputs;
+	struct indicator_stream *stream; /* built-ins over live bars */
 };
 
 struct instance {

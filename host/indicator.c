@@ -445,6 +445,132 @@ compute_std(const struct frame *f, const double *src, size_t n,
 	return 0;
 }
 
+/*
+ * Streams: the loops above, one bar at a time, from a kept state.
+ */
+
+struct indicator_stream {
+	int kind;
+	size_t period;
+	size_t done;		/* bars computed */
+	struct roll_mean m;	/* SMA, EMA's seed, ATR */
+	struct roll_var v;	/* STD */
+	double *tr;		/* ATR: the true ranges so far */
+	size_t trcap;
+};
+
+struct indicator_stream *
+indicator_stream_new(int kind, size_t period)
+{
+	struct indicator_stream *s = xcalloc(1, sizeof *s);
+
+	s->kind = kind;
+	s->period = period;
+	mean_init(&s->m);
+	s->v.prev = NAN;
+	return s;
+}
+
+void
+indicator_stream_free(struct indicator_stream *s)
+{
+	if (s == NULL)
+		return;
+	free(s->tr);
+	free(s);
+}
+
+static double
+mean_step(struct roll_mean *m, const double *x, size_t j, size_t period)
+{
+	if (period == 1)
+		return isfinite(x[j]) ? x[j] : NAN;
+	if (j >= period)
+		mean_remove(m, x[j - period]);
+	mean_add(m, x[j]);
+	return mean_value(m, period);
+}
+
+static double
+std_step(struct roll_var *v, const double *x, size_t j, size_t period)
+{
+	if (period <= 1)
+		return NAN;
+	if (j >= period)
+		var_remove(v, x[j - period]);
+	var_add(v, x[j]);
+	return var_std(v, period);
+}
+
+static double
+ema_step(struct indicator_stream *s, const double *x, size_t j,
+    const double *out)
+{
+	double alpha = 2.0 / (double)(s->period + 1);
+
+	if (j >= s->period)
+		return alpha * x[j] + (1.0 - alpha) * out[j - 1];
+	mean_add(&s->m, x[j]);
+	return j + 1 == s->period ? mean_value(&s->m, s->period) : NAN;
+}
+
+/* A window holding a non-finite value is NaN, as the deque makes it. */
+static double
+extreme_step(const double *x, size_t j, size_t period, int is_max)
+{
+	double best;
+	size_t k;
+
+	if (j + 1 < period)
+		return NAN;
+	best = x[j];
+	for (k = j + 1 - period; k <= j; k++) {
+		if (!isfinite(x[k]))
+			return NAN;
+		if (is_max ? x[k] > best : x[k] < best)
+			best = x[k];
+	}
+	return best;
+}
+
+static double
+atr_step(struct indicator_stream *s, const struct frame *f, size_t j)
+{
+	const double *h = f->cols[FRAME_HIGH], *l = f->cols[FRAME_LOW];
+	const double *c = f->cols[FRAME_CLOSE];
+
+	if (j >= s->trcap) {
+		s->trcap = s->trcap ? s->trcap * 2 : 256;
+		s->tr = xreallocarray(s->tr, s->trcap, sizeof *s->tr);
+	}
+	s->tr[j] = j == 0 ? NAN : max_nan(max_nan(h[j] - l[j],
+	    fabs(c[j - 1] - h[j])), fabs(c[j - 1] - l[j]));
+	return mean_step(&s->m, s->tr, j, s->period);
+}
+
+void
+indicator_stream_extend(struct indicator_stream *s, const struct frame *f,
+    const double *src, size_t n, double *out)
+{
+	size_t j;
+
+	for (j = s->done; j < n; j++)
+		switch (s->kind) {
+		case IND_SMA: out[j] = mean_step(&s->m, src, j, s->period);
+			break;
+		case IND_EMA: out[j] = ema_step(s, src, j, out); break;
+		case IND_ATR: out[j] = atr_step(s, f, j); break;
+		case IND_MAX: out[j] = extreme_step(src, j, s->period, 1);
+			break;
+		case IND_MIN: out[j] = extreme_step(src, j, s->period, 0);
+			break;
+		case IND_STD: out[j] = std_step(&s->v, src, j, s->period);
+			break;
+		default: out[j] = NAN; break;
+		}
+	s->done = n;
+}
+
 /* Indexed by kind - 1. */
 static const struct indicator_def indicator_table[] = {
 	{ IND_SMA, "SMA", 1, compute_sma },

@@ -80,4 +80,17 @@ void indicator_rolling_min(const double *x, size_t n, size_t period,
 void indicator_rolling_std(const double *x, size_t n, size_t period,
     double *out);
 
+/* A built-in indicator continued over a series that grows (live bars):
+ * extending it over bars [done, n) gives, bit for bit, what compute()
+ * over all n bars gives for them, in O(new bars) (O(period) each for MAX
+ * and MIN), because it keeps the running state a full pass has there. */
+struct indicator_stream;
+
+struct indicator_stream *indicator_stream_new(int kind, size_t period);
+/* Computes out[s->done .. n) from f's columns (src for the kinds that use
+ * one); out[0 .. done) must hold the earlier values. */
+void indicator_stream_extend(struct indicator_stream *s,
+    const struct frame *f, const double *src, size_t n, double *out);
+void indicator_stream_free(struct indicator_stream *s);
+
 #endif

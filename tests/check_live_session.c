@@ -12,9 +12,21 @@
 #include "xmalloc.h"
 
 struct xstate {
-	int fast, slow, custom;
+	int fast, slow, custom, atr, hi, lo, sd;
 	long calls;
+	uint64_t digest;	/* of every indicator value next() saw */
 };
+
+static void
+digest(struct xstate *st, double v)
+{
+	unsigned char b[sizeof v];
+	size_t k;
+
+	memcpy(b, &v, sizeof v);
+	for (k = 0; k < sizeof v; k++)
+		st->digest = (st->digest ^ b[k]) * UINT64_C(1099511628211);
+}
 
 /* A custom indicator: the midpoint of High and Low. */
 static enum th_status
@@ -39,8 +51,17 @@ x_init(th_ctx *ctx, void *state)
 	    .kind = TH_IND_CUSTOM, .compute = midpoint, .inputs = in,
 	    .ninputs = 2, .name = "mid" };
 
+	struct th_indicator_def atr = { .struct_size = sizeof atr,
+	    .kind = TH_IND_ATR, .period = 5, .flags = TH_IND_NO_WARMUP |
+	    TH_IND_BFILL | TH_IND_HIDDEN };
+
 	st->fast = th_sma(ctx, NULL, 4);
 	st->slow = th_indicator(ctx, TH_IND_EMA, NULL, 9);
+	st->hi = th_indicator(ctx, TH_IND_MAX, "High", 6);
+	st->lo = th_indicator(ctx, TH_IND_MIN, "Low", 6);
+	st->sd = th_indicator(ctx, TH_IND_STD, NULL, 7);
+	if (ctx->api->indicator(ctx, &atr, &st->atr) != TH_OK)
+		return TH_ERR_INVALID;
 	return ctx->api->indicator(ctx, &def, &st->custom);
 }
 
@@ -52,8 +73,25 @@ x_next(th_ctx *ctx, void *state)
 	struct th_series s = ctx->api->indicator_values(ctx, st->slow);
 	struct th_series m = ctx->api->indicator_values(ctx, st->custom);
 	double close = th_at(ctx->api->column(ctx, TH_CLOSE), 0);
+	double atr = th_at(ctx->api->indicator_values(ctx, st->atr), 0);
+	double hi = th_at(ctx->api->indicator_values(ctx, st->hi), 1);
+	double lo = th_at(ctx->api->indicator_values(ctx, st->lo), 1);
+	double sd = th_at(ctx->api->indicator_values(ctx, st->sd), 0);
 
 	st->calls++;
+	digest(st, th_at(f, 0));
+	digest(st, th_at(s, 0));
+	digest(st, th_at(m, 0));
+	digest(st, atr);
+	digest(st, hi);
+	digest(st, lo);
+	digest(st, sd);
+	/* Every indicator steers a decision, so any difference shows. */
+	if (close > hi && sd > atr * 0.1 && ctx->api->trade_count(ctx, 0) == 0)
+		return th_buy_with(ctx, (struct th_order_req){ .size = 0.2,
+		    .sl = close - 2 * atr });
+	if (close < lo && ctx->api->trade_count(ctx, 0) > 0)
+		return th_position_close(ctx, 1.0);
 	if (th_crossover(f, s))
 		return th_buy_with(ctx, (struct th_order_req){ .size = 0.5,
 		    .sl = close * 0.9, .tp = close * 1.2 });
@@ -72,7 +110,7 @@ static const struct th_plugin xdesc = {
 
 static void
 run(const struct frame *full, size_t history, int live,
-    struct run_result *out)
+    struct run_result *out, uint64_t *seen)
 {
 	struct plugin pl;
 	struct params params;
@@ -109,6 +147,7 @@ run(const struct frame *full, size_t history, int live,
 		}
 	else
 		ck_assert_int_eq(session_advance(&s, &cause), 0);
+	*seen = ((struct xstate *)s.legs[0].in.state)->digest;
 	ck_assert_int_eq(session_end(&s, 0, "end", &cause), 0);
 	session_leg_result(&s, 0, out);
 	session_free(&s);
@@ -122,10 +161,12 @@ START_TEST(bar_by_bar_equals_backtest)
 {
 	struct frame *full = demo_generate(400, 7);
 	struct run_result a, b;
+	uint64_t da, db;
 	size_t k;
 
-	run(full, 30, 0, &a);
-	run(full, 30, 1, &b);
+	run(full, 30, 0, &a, &da);
+	run(full, 30, 1, &b, &db);
+	ck_assert_msg(da == db, "next() saw other indicator values live");
 	ck_assert_uint_gt(a.ntrades, 5);
 	ck_assert_uint_eq(a.ntrades, b.ntrades);
 	for (k = 0; k < a.ntrades; k++) {
