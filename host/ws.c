@@ -7,6 +7,7 @@
 #include "ws.h"
 
 #include <libwebsockets.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -165,7 +166,7 @@ backoff_ms(struct ws_conn *c)
 		l->rng ^= l->rng << 17;
 		d += (int64_t)(l->rng % (uint64_t)(d * c->jitter / 100 + 1));
 	}
-	return (int)d;
+	return d > INT_MAX ? INT_MAX : (int)d;
 }
 
 static void

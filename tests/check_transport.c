@@ -477,6 +477,35 @@ wsd_get(struct wsd *s, const int *field)
 	return v;
 }
 
+/* Log lines, to check what reconnects and retries say and that secrets stay out. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char log_text[16384];
+
+static void
+log_capture(enum log_level level, const char *msg, void *arg)
+{
+	static const char *const names[] = { "E", "W", "I", "D" };
+	size_t n;
+
+	(void)arg;
+	pthread_mutex_lock(&log_lock);
+	n = strlen(log_text);
+	snprintf(log_text + n, sizeof log_text - n, "%s %s\n", names[level],
+	    msg);
+	pthread_mutex_unlock(&log_lock);
+}
+
+static int
+log_has(const char *text)
+{
+	int found;
+
+	pthread_mutex_lock(&log_lock);
+	found = strstr(log_text, text) != NULL;
+	pthread_mutex_unlock(&log_lock);
+	return found;
+}
+
 /* ---- The WebSocket client side: what the callbacks saw ---- */
 
 #define MAX_SEEN 64
@@ -738,10 +767,12 @@ START_TEST(ws_reconnect)
 	struct ws_loop *l;
 	struct ws_conn *c;
 	char url[128], *cause = NULL;
-	int64_t gap, last = 0;
+	int64_t gap;
 	int i;
 
 	d.drop_first = 4;
+	log_text[0] = '\0';
+	log_set_sink(log_capture, NULL);
 	wsd_start(&d);
 	seen_init(&s);
 	l = ws_loop_start(&cause);
@@ -760,9 +791,12 @@ START_TEST(ws_reconnect)
 		gap = wsd_gap(&d, i);
 		ck_assert_int_ge(gap, delay[i]);
 		ck_assert_int_lt(gap, 10 * delay[i] + 1000);
-		ck_assert_int_gt(gap, last);
-		last = gap;
 	}
+	ck_assert(log_has("reconnecting in 100 ms (attempt 1)"));
+	ck_assert(log_has("reconnecting in 200 ms (attempt 2)"));
+	ck_assert(log_has("reconnecting in 400 ms (attempt 3)"));
+	ck_assert(log_has("reconnecting in 800 ms (attempt 4)"));
+	ck_assert(!log_has("attempt 5"));
 	ws_get_stats(c, &st);
 	ck_assert_uint_eq(st.reconnects, 4);
 	/* A message came: the next drop retries after the initial delay
@@ -772,11 +806,15 @@ START_TEST(ws_reconnect)
 	ck_assert_str_eq(s.reasons[4], "closed by peer 4001");
 	gap = wsd_gap(&d, 4);
 	ck_assert_int_ge(gap, 100);
-	ck_assert_int_lt(gap, 1000 + 1000);
+	ck_assert_int_lt(gap, 1500);
+	ck_assert(!log_has("attempt 5"));
+	ck_assert(!log_has("1600 ms"));
 	ws_get_stats(c, &st);
 	ck_assert_uint_eq(st.reconnects, 5);
 	ws_loop_stop(l);
 	wsd_stop(&d);
+	ck_assert(!log_has("secret"));
+	log_set_sink(NULL, NULL);
 	seen_free(&s);
 }
 END_TEST
@@ -1146,35 +1184,6 @@ answer_wait(struct answer *a, int ms)
 	calls = a->calls;
 	pthread_mutex_unlock(&a->lock);
 	return calls;
-}
-
-/* Log lines, to check what retries say and that secrets stay out. */
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static char log_text[16384];
-
-static void
-log_capture(enum log_level level, const char *msg, void *arg)
-{
-	static const char *const names[] = { "E", "W", "I", "D" };
-	size_t n;
-
-	(void)arg;
-	pthread_mutex_lock(&log_lock);
-	n = strlen(log_text);
-	snprintf(log_text + n, sizeof log_text - n, "%s %s\n", names[level],
-	    msg);
-	pthread_mutex_unlock(&log_lock);
-}
-
-static int
-log_has(const char *text)
-{
-	int found;
-
-	pthread_mutex_lock(&log_lock);
-	found = strstr(log_text, text) != NULL;
-	pthread_mutex_unlock(&log_lock);
-	return found;
 }
 
 static void
