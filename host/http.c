@@ -502,8 +502,9 @@ http_submit(struct http_client *h, const struct http_request *req,
 	*h->incoming_tail = j;
 	h->incoming_tail = &j->next;
 	atomic_fetch_add(&h->requests, 1);
-	pthread_mutex_unlock(&h->lock);
+	/* Under the lock, so http_stop() cannot free the handle meanwhile. */
 	curl_multi_wakeup(h->multi);
+	pthread_mutex_unlock(&h->lock);
 	return 0;
 }
 
@@ -522,8 +523,8 @@ http_stop(struct http_client *h)
 		return;
 	pthread_mutex_lock(&h->lock);
 	h->stopping = 1;
-	pthread_mutex_unlock(&h->lock);
 	curl_multi_wakeup(h->multi);
+	pthread_mutex_unlock(&h->lock);
 	pthread_join(h->thread, NULL);
 	curl_multi_cleanup(h->multi);
 	pthread_mutex_destroy(&h->lock);

@@ -7,6 +7,7 @@
 #include "ws.h"
 
 #include <libwebsockets.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -165,7 +166,7 @@ backoff_ms(struct ws_conn *c)
 		l->rng ^= l->rng << 17;
 		d += (int64_t)(l->rng % (uint64_t)(d * c->jitter / 100 + 1));
 	}
-	return (int)d;
+	return d > INT_MAX ? INT_MAX : (int)d;
 }
 
 static void
@@ -324,6 +325,8 @@ wait_cancelled(struct ws_loop *l)
 {
 	struct ws_conn *c;
 
+	if (l->stopping)
+		return;
 	pthread_mutex_lock(&l->lock);
 	c = l->conns;
 	pthread_mutex_unlock(&l->lock);
@@ -539,6 +542,9 @@ static const struct lws_protocols protocols[] = {
 
 /* ---- The loop thread ---- */
 
+/* Serves until ws_loop_stop(); the context is destroyed by ws_loop_stop()
+ * after the join, so no other thread can be inside lws_cancel_service()
+ * while it goes. */
 static void *
 loop_main(void *arg)
 {
@@ -558,8 +564,16 @@ loop_main(void *arg)
 		lws_sul_cancel(&c->retry_sul);
 		lws_sul_cancel(&c->alive_sul);
 	}
-	lws_context_destroy(l->ctx);
 	return NULL;
+}
+
+/* Wakes the loop thread; the caller holds the lock, which keeps the
+ * context alive (ws_loop_stop() sets stop under it). */
+static void
+wake(struct ws_loop *l)
+{
+	if (!atomic_load(&l->stop))
+		lws_cancel_service(l->ctx);
 }
 
 /* Starts fn on a new thread with the process signals blocked in it. */
@@ -741,8 +755,8 @@ ws_connect(struct ws_loop *l, const struct ws_options *opt,
 	}
 	c->next = l->conns;
 	l->conns = c;
+	wake(l);
 	pthread_mutex_unlock(&l->lock);
-	lws_cancel_service(l->ctx);
 	return c;
 fail:
 	conn_free(c);
@@ -767,13 +781,13 @@ ws_send(struct ws_conn *c, const char *text, size_t len)
 	memcpy(m->buf + LWS_PRE, text, len);
 	*c->out_tail = m;
 	c->out_tail = &m->next;
-	if (!here)
+	if (!here) {
 		c->requests |= REQ_WRITE;
+		wake(l);
+	}
 	pthread_mutex_unlock(&l->lock);
 	if (here)
 		lws_callback_on_writable(c->wsi);
-	else
-		lws_cancel_service(l->ctx);
 	return 0;
 }
 
@@ -794,8 +808,8 @@ ws_close(struct ws_conn *c)
 	if (!on_loop_thread(l)) {
 		pthread_mutex_lock(&l->lock);
 		c->requests |= REQ_CLOSE;
+		wake(l);
 		pthread_mutex_unlock(&l->lock);
-		lws_cancel_service(l->ctx);
 		return;
 	}
 	if (c->state == CONN_CLOSED)
@@ -814,9 +828,13 @@ ws_loop_stop(struct ws_loop *l)
 
 	if (l == NULL)
 		return;
+	pthread_mutex_lock(&l->lock);
 	atomic_store(&l->stop, 1);
 	lws_cancel_service(l->ctx);
+	pthread_mutex_unlock(&l->lock);
 	pthread_join(l->thread, NULL);
+	/* Closes the connections; l->stopping keeps user callbacks out. */
+	lws_context_destroy(l->ctx);
 	for (c = l->conns; c != NULL; c = next) {
 		next = c->next;
 		conn_free(c);

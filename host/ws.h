@@ -82,9 +82,10 @@ void ws_get_stats(struct ws_conn *c, struct ws_stats *out);
  * stays allocated until ws_loop_stop(). */
 void ws_close(struct ws_conn *c);
 
-/* Stops the thread, closes every connection without calling on_close,
+/* Stops the thread, closes every connection without calling any callback,
  * destroys the lws context and frees the loop and all its connections.
- * Must not be called on the loop thread.  NULL-safe. */
+ * Must not be called on the loop thread; no other call on l or its
+ * connections may start once it has.  NULL-safe. */
 void ws_loop_stop(struct ws_loop *l);
 
 #endif
