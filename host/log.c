@@ -1,6 +1,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@ static char *file_name;
 static FILE *file;
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void
 log_set_level(enum log_level level)
@@ -132,12 +135,17 @@ log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (sink != NULL) {
+	/* The transport threads log too: one line at a time, and the daily
+	 * file's rotation under the same lock. */
+	pthread_mutex_lock(&log_lock);
+	if (sink != NULL)
 		sink(level, msg, sink_arg);
-		return;
+	else {
+		if (file_pattern != NULL)
+			write_file(level, msg);
+		if (to_stderr)
+			fprintf(stderr, "tradehost: %s: %s\n",
+			    level_names[level], msg);
 	}
-	if (file_pattern != NULL)
-		write_file(level, msg);
-	if (to_stderr)
-		fprintf(stderr, "tradehost: %s: %s\n", level_names[level], msg);
+	pthread_mutex_unlock(&log_lock);
 }
