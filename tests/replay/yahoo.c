@@ -1,0 +1,2 @@
+#include "replayd.h"
+const struct provider_ops yahoo_ops = { .name = "yahoo" };
