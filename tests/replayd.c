@@ -129,7 +129,8 @@ callback(struct lws *wsi, enum lws_callback_reasons r, void *user, void *in,
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return http_writeable(c);
 	case LWS_CALLBACK_CLOSED_HTTP:
-		if (c != NULL && !c->is_ws) {
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		if (c != NULL) {
 			buf_free(&c->body);
 			buf_free(&c->resp);
 		}

@@ -156,3 +156,18 @@ fixture_free(void)
 		free(srv.sets[k].bars);
 	}
 }
+
+/* How many of SET's bars the current request sees under --reveal N
+ * --reveal-step K: N + K * (requests the provider answered before this
+ * one), capped at the fixture's length; all bars without --reveal. */
+size_t
+fixture_visible(const struct barset *set)
+{
+	long served = srv.http_served - 1;
+	long n;
+
+	if (srv.opt.reveal < 0)
+		return set->n;
+	n = srv.opt.reveal + srv.opt.reveal_step * (served > 0 ? served : 0);
+	return n < (long)set->n ? (size_t)n : set->n;
+}

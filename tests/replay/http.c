@@ -91,7 +91,6 @@ dispatch(struct conn *c)
 	int st;
 
 	buf_reset(&c->resp);
-	buf_reset(&c->body);
 	c->retry_after = NULL;
 	if ((st = faults_http_status(c, &c->resp)) == 0) {
 		if (srv.ops->http == NULL) {

@@ -214,6 +214,7 @@ int fixture_load_lines(const char *, char **);
 int fixture_load_bars(const char *, const char *, char **);
 void fixture_free(void);
 struct barset *fixture_bars(const char *);
+size_t fixture_visible(const struct barset *);
 
 /* conn.c */
 void conn_queue(struct conn *, int, const char *, size_t);

@@ -199,7 +199,7 @@ parse_rfc3339(const char *s, long long *out)
 	long long t;
 	const char *p;
 
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
 		return -1;
 	p = s + n;
 	if (*p == 'T' || *p == ' ') {
