@@ -1,9 +1,126 @@
 /*
  * replayd: the loopback replay server of the live-trading tests and
  * benchmarks.  One process serves one provider's real wire format
- * (../shared/spec/wire-formats.md) over HTTP and WebSocket on one port.
+ * (../shared/spec/wire-formats.md) over HTTP and WebSocket on one lws
+ * vhost, on 127.0.0.1 only.  The sources are split under tests/replay/.
  *
- * DOCUMENTATION-PLACEHOLDER
+ * PROCESS
+ *   Binds 127.0.0.1:--port (0, the default, lets the kernel pick), prints
+ *   "replayd: listening on 127.0.0.1:PORT" on stderr and, with --port-file
+ *   F, writes "PORT\n" to F.tmp and renames it to F.  Exits 0 after
+ *   --idle-exit SEC (10; 0 = never) with no WebSocket client connected and
+ *   no HTTP request, or on SIGTERM/SIGINT; 2 on bad options; 1 when a
+ *   fixture cannot be read or the port cannot be bound.
+ *
+ * STREAM MODEL (WebSocket providers)
+ *   The stream is the fixture's lines in order (JSON Lines, one server
+ *   message a line), --repeat N times (each loop's times shifted by the
+ *   fixture's span: klines and bars by whole intervals, so times keep
+ *   increasing), or --synthetic N generated messages (binance, finnhub:
+ *   deterministic random walk, fixed seed, times from 2026-11-02).
+ *   Data starts --start-delay-ms (100) after the connection's first
+ *   subscription, so subscriptions sent together all apply from the first
+ *   message; it then goes one message per WRITEABLE as fast as the socket
+ *   takes it (--speed max, default) or at --rate N messages per second.
+ *   Messages for nothing the connection subscribed to are skipped (they
+ *   pass, like time).  A connection starts at the position where the last
+ *   closed connection stopped (0 for the first), so a client that
+ *   reconnects resumes without a gap or duplicate.  At the end of the
+ *   stream the connection stays open and quiet, or with --close-at-end is
+ *   closed with 1000.  Control replies are queued ahead of data.
+ *
+ * binance    WS /ws/<stream> (raw payloads), /stream?streams=a/b (each
+ *            message {"stream":NAME,"data":PAYLOAD}), /ws (SUBSCRIBE only).
+ *            {"method":"SUBSCRIBE"|"UNSUBSCRIBE","params":[...],"id":N} ->
+ *            {"result":null,"id":N}; LIST_SUBSCRIPTIONS -> {"result":[...],
+ *            "id":N}; bad JSON -> {"code":3,"msg":"Invalid JSON: ..."};
+ *            other -> {"code":2,"msg":"Invalid request: ...","id":N}.
+ *            Fixture lines are kline payloads; a line belongs to stream
+ *            lower(s)+"@kline_"+k.i (names are matched exactly).  A ping
+ *            frame every --ping-ms (20000).
+ * finnhub    WS any path, ?token=T checked when --token is given (else
+ *            {"type":"error","msg":"Invalid API key"} and close 1008).
+ *            {"type":"subscribe"|"unsubscribe","symbol":S}; anything else
+ *            -> {"type":"error","msg":"Invalid message"}.  Trade messages
+ *            are cut to the subscribed symbols; {"type":"ping"} lines pass
+ *            (synthetic: a ping every 100 messages).
+ * alpaca-data WS any path.  [{"T":"success","msg":"connected"}]; auth by
+ *            {"action":"auth","key","secret"} or APCA-API-KEY-ID /
+ *            APCA-API-SECRET-KEY upgrade headers, checked against --key /
+ *            --secret -> [{"T":"success","msg":"authenticated"}], wrong ->
+ *            402 "auth failed" + close; none within --auth-timeout-ms
+ *            (10000) -> 404 "auth timeout" + close; second auth -> 403;
+ *            subscribe before auth -> 401; a second simultaneous connection
+ *            -> 406 "connection limit exceeded" + close (close code 1008).
+ *            subscribe/unsubscribe -> the full subscription message
+ *            (corrections/cancelErrors follow trades).  Array elements are
+ *            kept if T "b" and S (or "*") is in bars, T "t" and S in
+ *            trades.  JSON only: msgpack is NOT implemented.
+ * alpaca-trading HTTP + WS /stream (every frame BINARY).
+ *            {"action":"authenticate","data":{"key_id","secret_key"}} or
+ *            {"action":"auth","key","secret"} -> {"stream":"authorization",
+ *            "data":{"status":"authorized"|"unauthorized","action":A}}
+ *            (unauthorized closes); {"action":"listen","data":{"streams":
+ *            ["trade_updates"]}} -> {"stream":"listening","data":{...}}.
+ *            Events to every listener: {"stream":"trade_updates","data":
+ *            {"event","order","timestamp"[,"execution_id","price","qty",
+ *            "position_qty"]}}.  POST /v2/orders {symbol, qty, side
+ *            buy|sell, type market|limit, time_in_force, limit_price,
+ *            client_order_id} -> 200 order (decimal strings, nulls) with
+ *            status "accepted" when it fills at once (market, or a limit at
+ *            or through --fill-price, 100), then events new + fill and the
+ *            order is "filled" at --fill-price; else "new" (event new) and
+ *            it rests, or with ioc/fok is "canceled".  Duplicate
+ *            client_order_id or invalid fields -> 422 {"code":42210000,..};
+ *            non-JSON -> 400.  GET /v2/orders?status=open|closed|all (newest
+ *            first), GET /v2/orders/{id}, GET /v2/orders:by_client_order_id
+ *            ?client_order_id=, DELETE /v2/orders/{id} -> 204 (event
+ *            canceled; 404 unknown, 422 not open), DELETE /v2/orders -> 207,
+ *            GET /v2/positions[/{symbol}], GET /v2/account (cash --cash,
+ *            100000).  With --key, HTTP needs the APCA headers (else 401
+ *            {"message":"unauthorized"}).
+ * yahoo      HTTP GET /v8/finance/chart/{symbol}?period1=&period2=
+ *            &interval=1m -> the chart envelope for bars with period1 <= t
+ *            < period2 (both optional); OHLC printed %.17g of (float)x,
+ *            volume ints, null for empty cells; no bars -> no "timestamp"
+ *            and "quote":[{}].  Unknown symbol -> 404 {"chart":{"result":
+ *            null,"error":{"code":"Not Found","description":"No data found,
+ *            symbol may be delisted"}}}; interval other than 1m -> 400.
+ * alpaca-bars HTTP GET /v2/stocks/{symbol}/bars and /v2/stocks/bars?symbols=
+ *            A,B with timeframe=1Min (or 1T; else 422 {"code":42210000,..}),
+ *            start/end RFC-3339 (end inclusive), limit 1-10000 (1000),
+ *            page_token (base64 "SYM|M|time", as Alpaca's look).  Bars
+ *            {t,o,h,l,c,v,n,vw} (n = 1 + v/250, vw = (h+l+c)/3 to 4
+ *            places); a fixture bar with an empty cell is left out.  Multi:
+ *            {"bars":{SYM:[..]},"next_page_token"}, symbols sorted, limit
+ *            counts across symbols.  --key -> APCA headers required (401).
+ *
+ *   HTTP fixtures: --fixture [SYM=]FILE, repeatable (SYM defaults to
+ *   --symbol, AAPL), CSV "time,Open,High,Low,Close,Volume", time RFC-3339.
+ *   --reveal N shows only the first N bars, and each request the provider
+ *   answers (not those --http-status rejects) shows --reveal-step K (1)
+ *   more: request i (from 0) sees N + K*i bars.
+ *
+ * FAULTS (WebSocket ones count data messages sent on the current
+ * connection, 1-based, and fire once per process)
+ *   --drop-after N   after N messages, shut the TCP connection down (no
+ *                    close frame: 1006); --lose K skips K stream positions
+ *                    (fixture lines), so the client must backfill.
+ *   --stall-after N --stall-ms MS  after N messages, send nothing (no data,
+ *                    no pings) and read nothing (client pings unanswered)
+ *                    for MS.
+ *   --malformed-at N message N is the first half of the real message,
+ *                    which follows intact as N+1 (no data lost).
+ *   --out-of-order-at N  messages N and N+1 swapped.
+ *   --no-pong        once data flows, stop reading from the client, so its
+ *                    pings get no pong (nor are later messages read).
+ *   --http-status CODE:COUNT  the first COUNT HTTP requests get CODE with
+ *                    {"code":CODE0000,"message":..}; 429 adds Retry-After: 1.
+ *
+ * --log-requests F appends one line per event: "ws-open PATH[?QUERY]"
+ * (token=<redacted>), "ws-recv MESSAGE" (key, secret, key_id, secret_key,
+ * token values replaced by "<redacted>"), "http METHOD PATH[?QUERY]
+ * auth=present|absent".  Secrets are never written.
  */
 #include "replay/replayd.h"
 
@@ -166,7 +283,8 @@ usage(FILE *f)
 "  P: binance finnhub alpaca-data yahoo alpaca-bars alpaca-trading\n"
 "  --port N (0)  --port-file F  --idle-exit SEC (10)  --log-requests F\n"
 "  --speed max | --rate N  --repeat N  --synthetic N  --close-at-end\n"
-"  --ping-ms MS (20000)  --token T  --key K  --secret S\n"
+"  --ping-ms MS (20000)  --start-delay-ms MS (100)  --token T\n"
+"  --key K  --secret S\n"
 "  --auth-timeout-ms MS (10000)  --symbol SYM (AAPL)\n"
 "  --reveal N  --reveal-step K (1)  --fill-price X (100)  --cash X\n"
 "  --drop-after N  --lose K  --stall-after N  --stall-ms MS\n"
@@ -250,7 +368,7 @@ enum {
 	O_AUTH_TO, O_SPEED, O_RATE, O_REPEAT, O_SYNTH, O_DROP, O_LOSE,
 	O_STALL, O_STALL_MS, O_MALFORMED, O_OOO, O_STATUS, O_NO_PONG, O_LOG,
 	O_REVEAL, O_REVEAL_STEP, O_FILL, O_CASH, O_SYMBOL, O_CLOSE_END,
-	O_PROVIDER, O_FIXTURE, O_HELP
+	O_PROVIDER, O_FIXTURE, O_HELP, O_START_DELAY
 };
 
 static const struct option longopts[] = {
@@ -283,6 +401,7 @@ static const struct option longopts[] = {
 	{ "cash", required_argument, NULL, O_CASH },
 	{ "symbol", required_argument, NULL, O_SYMBOL },
 	{ "close-at-end", no_argument, NULL, O_CLOSE_END },
+	{ "start-delay-ms", required_argument, NULL, O_START_DELAY },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -328,6 +447,8 @@ option(int ch, const char *a)
 	case O_CASH: return dnum("--cash", a, &o->cash);
 	case O_SYMBOL: o->symbol = a; return 0;
 	case O_CLOSE_END: o->close_at_end = 1; return 0;
+	case O_START_DELAY:
+		return inum("--start-delay-ms", a, &o->start_delay_ms);
 	case O_HELP: usage(stdout); exit(0);
 	default: usage(stderr); return -1;
 	}
@@ -376,6 +497,7 @@ parse_options(int argc, char **argv)
 
 	srv.opt.idle_exit = 10;
 	srv.opt.ping_ms = 20000;
+	srv.opt.start_delay_ms = 100;
 	srv.opt.auth_timeout_ms = 10000;
 	srv.opt.repeat = 1;
 	srv.opt.reveal = -1;

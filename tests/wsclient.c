@@ -55,6 +55,8 @@ finish(int status)
 		cl.done = 1;
 		cl.status = status;
 	}
+	if (cl.ctx != NULL)
+		lws_cancel_service(cl.ctx);
 }
 
 static void
@@ -175,6 +177,9 @@ timeout_cb(lws_sorted_usec_list_t *sul)
 	fprintf(stderr, "wsclient: timeout after %ld messages\n",
 	    cl.received);
 	finish(5);
+	if (cl.wsi != NULL)
+		lws_set_timeout(cl.wsi, PENDING_TIMEOUT_USER_OK,
+		    LWS_TO_KILL_SYNC);
 }
 
 static void

@@ -38,7 +38,7 @@ conn_queues(struct conn *c, const char *s)
 void
 conn_queue_json(struct conn *c, int binary, json_t *j)
 {
-	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 
 	conn_queue(c, binary, s, strlen(s));
 	free(s);
@@ -87,7 +87,7 @@ conn_start_stream(struct conn *c)
 	}
 	c->started = 1;
 	c->pos = srv.resume_pos;
-	c->next_send = now_us();
+	c->next_send = now_us() + (lws_usec_t)srv.opt.start_delay_ms * 1000;
 	if (srv.opt.provider == PROV_BINANCE && srv.opt.ping_ms > 0)
 		lws_sul_schedule(srv.ctx, 0, &c->sul_ping, ping_cb,
 		    (lws_usec_t)srv.opt.ping_ms * 1000);
@@ -158,20 +158,19 @@ send_queued(struct conn *c)
 	return 0;
 }
 
-/* Whether --rate lets a message go now; if not, arms the pacing timer. */
+/* Whether --start-delay-ms and --rate let a message go now; if not, arms the pacing timer. */
 static int
 paced(struct conn *c)
 {
-	lws_usec_t now, gap;
+	lws_usec_t now = now_us(), gap;
 
-	if (srv.opt.rate <= 0)
-		return 1;
-	now = now_us();
 	if (now < c->next_send) {
 		lws_sul_schedule(srv.ctx, 0, &c->sul_rate, rate_cb,
 		    c->next_send - now);
 		return 0;
 	}
+	if (srv.opt.rate <= 0)
+		return 1;
 	gap = (lws_usec_t)(1e6 / srv.opt.rate);
 	c->next_send = (c->next_send + gap > now) ? c->next_send + gap :
 	    now;

@@ -48,6 +48,7 @@ struct options {
 	int port;
 	int idle_exit;		/* seconds */
 	int ping_ms;
+	int start_delay_ms;
 	char *fixtures[8];	/* [SYMBOL=]FILE */
 	int nfixtures;
 	const char *symbol;	/* symbol of a plain HTTP fixture */

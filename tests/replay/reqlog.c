@@ -75,7 +75,7 @@ reqlog_ws_recv(struct conn *c, const char *msg, size_t len)
 		return;
 	}
 	redact_object(j);
-	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	put("ws-recv", s, "");
 	free(s);
 	json_decref(j);

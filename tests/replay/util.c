@@ -160,7 +160,7 @@ json_strings(json_t *a, struct strset *s, int add)
 void
 json_buf(struct buf *b, json_t *j)
 {
-	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 
 	buf_adds(b, s);
 	free(s);
