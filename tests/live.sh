@@ -1,0 +1,206 @@
+#!/bin/sh
+# Live paper sessions end to end against the loopback replay server
+# (tests/replayd), which speaks each provider's wire format on 127.0.0.1:
+# the bars a session processes are the provider's closed bars, once each,
+# in order, also across a dropped connection (backfilled from the REST
+# history), a malformed message and HTTP 429s; trades are aggregated into
+# bars; and every journal replays through the backtester to the same
+# orders, row for row.
+set -u
+
+. "$(dirname "$0")/shlib.sh"
+replayd=${TH_REPLAYD:-tests/replayd}
+fixtures=${TH_LIVE_FIXTURES:-tests/fixtures/live}
+pids=""
+trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+
+# serve NAME ARGS...: starts replayd in the background; PORT is its port.
+serve() {
+	name=$1
+	shift
+	"$replayd" --idle-exit 20 --port-file "$tmp/$name.port" "$@" \
+	    2>"$tmp/$name.log" &
+	pids="$pids $!"
+	i=0
+	while [ ! -s "$tmp/$name.port" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	PORT=$(cat "$tmp/$name.port")
+}
+
+# live ARGS...: a paper session of sma.so(3, 8) for 2.4 seconds.
+live() {
+	run --plugin "$sma" --param fast=3 --param slow=8 --cash 10000000 \
+	    --summary 0 --duration 0.04 "$@"
+}
+
+# same_bars EXPECTED JOURNAL_CSV [SKIP_LAST]: the same times in the same
+# order and the same OHLCV values (numerically: the journal writes %.17g).
+same_bars() {
+	awk -F, -v skip="${3:-0}" '
+	    NR == FNR { if (FNR > 1) { t[++n] = $1; v[n] = $2 " " $3 " " \
+	        $4 " " $5 " " $6 } next }
+	    FNR > 1 { m++; if (t[m] != $1) { print "bar " m ": time " $1 \
+	        ", expected " t[m]; bad = 1; exit }
+	        split(v[m], e, " ")
+	        for (k = 2; k <= 6; k++) if ($k - e[k - 1] > 1e-9 ||
+	            e[k - 1] - $k > 1e-9) { print "bar " m ": column " k \
+	            " is " $k ", expected " e[k - 1]; bad = 1; exit } }
+	    END { if (!bad && m != n - skip) { print m " bars, expected " \
+	        n - skip; bad = 1 } exit bad }' "$1" "$2" >"$tmp/diff"
+}
+
+# 1. Binance klines: the closed ones are the bars, and the journal replays.
+serve binance --provider binance \
+    --fixture "$fixtures/binance_btcusdt_1m.jsonl"
+live --feed binance --stream-url "ws://127.0.0.1:$PORT" \
+    --rest-url "http://127.0.0.1:$PORT" --symbols BTCUSDT \
+    --journal "$tmp/j1"
+if [ "$(cat "$tmp/rc")" = 0 ] && same_bars \
+    "$fixtures/binance_btcusdt_1m_expected_BTCUSDT.csv" \
+    "$tmp/j1/bars/BTCUSDT.csv" &&
+    grep -q '^-- 360 stream message(s)' "$tmp/err" &&
+    grep -q ',order,BTCUSDT,' "$tmp/j1/orders.csv"; then
+	ok "binance: 120 closed klines are the 120 bars, orders placed"
+else
+	bad "binance: 120 closed klines are the 120 bars ($(cat "$tmp/diff"))"
+fi
+run --replay "$tmp/j1" --cash 10000000
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'identical to the live session' \
+    "$tmp/err"; then
+	ok "replay of the binance journal: the same orders"
+else
+	bad "replay of the binance journal: the same orders"
+fi
+sed '3s/,order,/,order,/; 3s/buy/sell/' "$tmp/j1/orders.csv" \
+    >"$tmp/orders" && cp "$tmp/orders" "$tmp/j1/orders.csv"
+run --replay "$tmp/j1" --cash 10000000
+if [ "$(cat "$tmp/rc")" = 1 ] && grep -q 'replay differs from the live session: row 2' \
+    "$tmp/err"; then
+	ok "a tampered journal is caught at its first differing row"
+else
+	bad "a tampered journal is caught at its first differing row"
+fi
+
+# 2. A malformed message is logged and skipped; nothing else changes.
+serve malformed --provider binance --malformed-at 10 \
+    --fixture "$fixtures/binance_btcusdt_1m.jsonl"
+live --feed binance --stream-url "ws://127.0.0.1:$PORT" --symbols BTCUSDT \
+    --history 0 --journal "$tmp/j2"
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'malformed message skipped' \
+    "$tmp/err" && same_bars \
+    "$fixtures/binance_btcusdt_1m_expected_BTCUSDT.csv" \
+    "$tmp/j2/bars/BTCUSDT.csv"; then
+	ok "malformed message: logged, skipped, every bar still there"
+else
+	bad "malformed message: logged, skipped ($(cat "$tmp/diff"))"
+fi
+
+# 3. A dropped connection: reconnect, the stream goes on, no duplicate.
+serve drop --provider binance --drop-after 100 \
+    --fixture "$fixtures/binance_btcusdt_1m.jsonl"
+live --feed binance --stream-url "ws://127.0.0.1:$PORT" --symbols BTCUSDT \
+    --history 0 --journal "$tmp/j3"
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'stream disconnected' "$tmp/err" &&
+    same_bars "$fixtures/binance_btcusdt_1m_expected_BTCUSDT.csv" \
+    "$tmp/j3/bars/BTCUSDT.csv"; then
+	ok "disconnect mid-stream: reconnected, every bar once"
+else
+	bad "disconnect mid-stream: reconnected ($(cat "$tmp/diff"))"
+fi
+
+# 4. Alpaca: the stream loses 40 messages across a drop; the gap is
+#    backfilled from the REST bars before the stream goes on.
+awk -F, 'NR == 1 { print "time,Open,High,Low,Close,Volume"; next }
+    { sub(" ", "T", $1); print $1 "Z," $2 "," $3 "," $4 "," $5 "," $6 }' \
+    "$fixtures/alpaca_bars_stream_expected_AAPL.csv" >"$tmp/aapl.csv"
+serve bars --provider alpaca-bars --fixture "AAPL=$tmp/aapl.csv"
+rest=$PORT
+serve alpaca --provider alpaca-data --drop-after 60 --lose 40 \
+    --fixture "$fixtures/alpaca_bars_stream.jsonl"
+live --feed alpaca_data --stream-url "ws://127.0.0.1:$PORT" \
+    --rest-url "http://127.0.0.1:$rest" --symbols AAPL \
+    --feed-setting key_id=K --feed-setting secret_key=S \
+    --clock "2026-11-02 14:30:00" --journal "$tmp/j4"
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'backfilling AAPL' "$tmp/err" &&
+    same_bars "$fixtures/alpaca_bars_stream_expected_AAPL.csv" \
+    "$tmp/j4/bars/AAPL.csv"; then
+	ok "alpaca: a gap after a reconnect is backfilled, no duplicate"
+else
+	bad "alpaca: gap backfilled ($(cat "$tmp/diff"))"
+fi
+
+# 5. Finnhub trades become one-minute bars (the last minute is still
+#    forming when the stream ends); two symbols share one timeline.
+serve finnhub --provider finnhub --token T \
+    --fixture "$fixtures/finnhub_aapl.jsonl"
+live --feed finnhub --stream-url "ws://127.0.0.1:$PORT" --symbols AAPL,MSFT \
+    --feed-setting token=T --clock "2026-11-02 14:30:00" --journal "$tmp/j5"
+if [ "$(cat "$tmp/rc")" = 0 ] && same_bars \
+    "$fixtures/finnhub_aapl_expected_AAPL.csv" "$tmp/j5/bars/AAPL.csv" 1 &&
+    same_bars "$fixtures/finnhub_aapl_expected_MSFT.csv" \
+    "$tmp/j5/bars/MSFT.csv" 1 && ! grep -q 'T' "$tmp/j5/journal.meta" -e token; then
+	ok "finnhub: trades aggregated into the expected minute bars"
+else
+	bad "finnhub: trades aggregated ($(cat "$tmp/diff"))"
+fi
+run --replay "$tmp/j5" --cash 10000000
+if [ "$(cat "$tmp/rc")" = 0 ]; then
+	ok "replay of the two-symbol finnhub journal: the same orders"
+else
+	bad "replay of the two-symbol finnhub journal: the same orders"
+fi
+
+# 6. Yahoo polling: history, then one new bar per poll, through 429s.
+serve yahoo --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60 --http-status 429:2
+live --feed yahoo --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
+    --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
+    --journal "$tmp/j6"
+n=$(($(wc -l <"$tmp/j6/bars/AAPL.csv") - 1))
+hist=$(awk '/^symbol AAPL/ { print $3 }' "$tmp/j6/journal.meta")
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'status 429, retry' "$tmp/err" &&
+    [ "$hist" = 60 ] && [ "$n" -gt 61 ]; then
+	ok "yahoo: 60 history bars, then new bars by polling, past two 429s"
+else
+	bad "yahoo: history $hist, bars $n"
+fi
+
+# 7. --once: the first live bar, then a graceful stop with statistics.
+serve once --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 50
+run --plugin "$sma" --feed yahoo --rest-url "http://127.0.0.1:$PORT" \
+    --symbols AAPL --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
+    --once --journal "$tmp/j7"
+n=$(($(wc -l <"$tmp/j7/bars/AAPL.csv") - 1))
+if [ "$(cat "$tmp/rc")" = 0 ] && [ "$n" = 51 ] &&
+    grep -q '^Return \[%\]' "$tmp/out"; then
+	ok "--once: one live bar after the history, then statistics"
+else
+	bad "--once: $n bars"
+fi
+
+# 8. Bad input is refused clearly.
+run --plugin "$sma" --feed binance --symbols BTCUSDT --granularity 7m
+if [ "$(cat "$tmp/rc")" = 1 ] && grep -q "granularity: '7m' is not one of" \
+    "$tmp/err"; then
+	ok "an unknown granularity is refused"
+else
+	bad "an unknown granularity is refused"
+fi
+run --plugin "$sma" --feed "$sma" --symbols X
+if [ "$(cat "$tmp/rc")" = 1 ] && grep -q 'not a connector' "$tmp/err"; then
+	ok "a strategy given as a feed is refused"
+else
+	bad "a strategy given as a feed is refused"
+fi
+run --plugin "$sma" --list-granularities --feed finnhub
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'finnhub (native): none' \
+    "$tmp/out"; then
+	ok "--list-granularities names the feed's own"
+else
+	bad "--list-granularities names the feed's own"
+fi
+
+finish
