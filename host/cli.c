@@ -12,6 +12,7 @@
 #include "csv.h"
 #include "demo.h"
 #include "log.h"
+#include "reload.h"
 #include "report.h"
 #include "session.h"
 #include "stats.h"
@@ -24,7 +25,7 @@ enum {
 	OPT_EXCLUSIVE, OPT_FINALIZE, OPT_JSON, OPT_TRADES, OPT_EQUITY,
 	OPT_LIST_PARAMS, OPT_VERSION, OPT_CONFIG, OPT_SYMBOLS, OPT_STATE,
 	OPT_AUDIT, OPT_LOG_FILE, OPT_EPISODES, OPT_VALIDATION, OPT_SELECT,
-	OPT_MODEL
+	OPT_MODEL, OPT_RELOAD_AT, OPT_KEEP_PLUGINS
 };
 
 static const struct option long_options[] = {
@@ -52,6 +53,8 @@ static const struct option long_options[] = {
 	{ "trades", required_argument, NULL, OPT_TRADES },
 	{ "equity", required_argument, NULL, OPT_EQUITY },
 	{ "list-params", no_argument, NULL, OPT_LIST_PARAMS },
+	{ "reload-at", required_argument, NULL, OPT_RELOAD_AT },
+	{ "keep-plugins", no_argument, NULL, OPT_KEEP_PLUGINS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -77,6 +80,7 @@ cli_usage(FILE *out)
 	    "[--select STAT]]\n"
 	    "                 [--trades FILE.csv] [--equity FILE.csv] "
 	    "[--list-params]\n"
+	    "                 [--reload-at BAR[,BAR...]] [--keep-plugins]\n"
 	    "                 [-v|--verbose] [-q|--quiet] [-h|--help] "
 	    "[--version]\n"
 	    "Runs a strategy plugin over market data (the built-in demo data "
@@ -199,6 +203,8 @@ apply_option(struct cli_options *o, int c, const char *arg, char **cause)
 	case OPT_TRADES: settings_set_string(&s->trades_path, arg); return 0;
 	case OPT_EQUITY: settings_set_string(&s->equity_path, arg); return 0;
 	case OPT_LIST_PARAMS: o->list_params = 1; return 0;
+	case OPT_RELOAD_AT: return settings_set_reload_at(s, arg, cause);
+	case OPT_KEEP_PLUGINS: s->keep_plugins = 1; return 0;
 	case 'v': o->verbose++; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'h': o->help = 1; return 0;
@@ -245,6 +251,8 @@ cli_parse(int argc, char **argv, struct cli_options *o, char **cause)
 	int c;
 
 	memset(o, 0, sizeof *o);
+	o->argc = argc;
+	o->argv = argv;
 	settings_init(&o->s);
 	if (read_config(argc, argv, &o->s, cause) < 0)
 		return -1;
@@ -538,31 +546,57 @@ report_session(const struct settings *s, struct session *ss,
  * The run.
  */
 
+/* A hot reload reads the settings again as at start: the configuration
+ * file, then the same command line on top. */
 static int
-run_session(const struct settings *s, const struct plugin *pl,
-    const struct params *params, const struct legs *l, char **cause)
+reread_settings(void *arg, struct settings *out, char **cause)
 {
+	const struct cli_options *start = arg;
+	struct cli_options o;
+
+	if (cli_parse(start->argc, start->argv, &o, cause) < 0) {
+		cli_free(&o);
+		return -1;
+	}
+	*out = o.s;
+	return 0;
+}
+
+static int
+run_session(const struct cli_options *o, struct plugin *pl,
+    struct params *params, const struct legs *l, char **cause)
+{
+	const struct settings *s = &o->s;
 	struct session ss;
+	struct reload rl;
+	struct reload_source src = { reread_settings, (void *)o, s };
 	struct session_options so = { .engine = s->engine,
-	    .risk = &s->risk, .state_path = s->state_path,
-	    .state_fsync = s->state_fsync,
+	    .risk = &rl.risk, .state_path = s->state_path,
+	    .state_fsync = s->state_fsync, .reload = &rl,
 	    .run = { .model_path = s->model_path } };
 	struct audit audit;
 	int rc = -1;
 
+	/* The reload owns the generation in force from here on. */
+	reload_init(&rl, pl, params, &s->risk, &src, s->reload_at,
+	    s->nreload_at);
+	reload_install_signal();
+
 	if (s->audit_path != NULL) {
 		if (audit_open(&audit, s->audit_path, l->data[0]->index_kind ==
 		    FRAME_INDEX_DATETIME, cause) < 0)
-			return -1;
+			goto out;
 		so.audit = &audit;
 	}
-	if (session_init(&ss, pl, params, (const char *const *)l->symbols,
+	if (session_init(&ss, &rl.plugin, &rl.params,
+	    (const char *const *)l->symbols,
 	    (const struct frame *const *)l->data, l->n, &so, cause) < 0)
 		goto out;
 	if (session_run(&ss, cause) == 0)
 		rc = report_session(s, &ss, l, cause);
 	session_free(&ss);
 out:
+	reload_free(&rl);
 	if (so.audit != NULL)
 		audit_close(&audit);
 	return rc;
@@ -605,6 +639,7 @@ run(const struct cli_options *o, char **cause)
 	size_t k;
 	int rc = CLI_EXIT_FAILURE;
 
+	plugin_set_keep(s->keep_plugins);
 	if (plugin_load(s->plugin, &pl, cause) < 0)
 		return CLI_EXIT_FAILURE;
 	params_init(&params, pl.desc);
@@ -620,7 +655,7 @@ run(const struct cli_options *o, char **cause)
 		goto out;
 	if (s->train_episodes > 0)
 		rc = run_training(o, &pl, &params, &legs, cause);
-	else if (run_session(s, &pl, &params, &legs, cause) == 0)
+	else if (run_session(o, &pl, &params, &legs, cause) == 0)
 		rc = CLI_EXIT_OK;
 out:
 	legs_free(&legs);

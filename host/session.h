@@ -40,7 +40,12 @@ struct session_options {
 	void *shared_state;		/* one symbol: a state block the caller
 					 * keeps across runs (training); the
 					 * session then skips fini() */
+	struct reload *reload;		/* NULL = no hot reload; else the
+					 * plugin, params and risk passed to
+					 * session_init() are the reload's */
 };
+
+struct reload;
 
 struct session {
 	const struct plugin *plugin;
