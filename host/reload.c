@@ -286,7 +286,7 @@ stage_leg(struct stage *st, struct session *s, size_t k, char **why)
 	struct session_leg *l = &s->legs[k];
 	struct instance *in = &st->in[k];
 	enum th_status rc;
-	size_t warmup, first;
+	size_t warmup;
 
 	api_instance_init(in, st->plugin.desc, st->plugin.name, l->data,
 	    &l->broker, &st->params);
@@ -301,14 +301,13 @@ stage_leg(struct stage *st, struct session *s, size_t k, char **why)
 		*why = init_failure(l, in, rc);
 		return -1;
 	}
-	/* next() only ever sees warm indicators: the new ones must be warm
-	 * before the first bar the new generation would run. */
+	/* next() only ever sees warm indicators: once a leg runs, the new
+	 * ones must be warm at the bar it is at (fills cannot pause). */
 	warmup = engine_warmup(in);
-	first = l->pos > l->start ? l->pos : l->start;
-	if (warmup >= first && first < l->data->n) {
+	if (l->pos >= l->start && warmup >= l->pos && l->pos < l->data->n) {
 		*why = xasprintf("%s: the new build's indicators need %zu bars "
 		    "of warm-up and the run is at bar %zu; reload later",
-		    l->symbol, warmup + 1, first);
+		    l->symbol, warmup + 1, l->pos);
 		return -1;
 	}
 	return 0;
@@ -411,6 +410,10 @@ swap_instances(struct reload *r, struct session *s, struct stage *st,
 		l->in.params = &r->params;
 		l->in.phase = API_NEXT;
 		l->in.bar = bar;
+		/* The warm-up is the new generation's, as a restart from the
+		 * state file would compute it; a running leg is past it. */
+		l->warmup = engine_warmup(&l->in);
+		l->start = l->warmup + 1;
 	}
 	free(st->in);
 	st->in = NULL;
