@@ -11,7 +11,7 @@ main(void)
 		pyfloat_suite, timefmt_suite, csv_suite, demo_suite,
 		indicator_suite, broker_suite, params_suite, plugin_suite,
 		engine_suite, stats_suite, report_suite, cli_suite, abi_suite,
-		conf_suite, risk_suite, session_suite,
+		conf_suite, risk_suite, session_suite, reload_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;

@@ -20,5 +20,6 @@ Suite *abi_suite(void);
 Suite *conf_suite(void);
 Suite *risk_suite(void);
 Suite *session_suite(void);
+Suite *reload_suite(void);
 
 #endif
