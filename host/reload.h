@@ -77,8 +77,11 @@ void reload_free(struct reload *r);
  * steps done)?  A flag test and a comparison: the loop calls it at every
  * bar boundary. */
 int reload_due(const struct reload *r, const struct session *s);
-/* The reload itself, at a bar boundary: between two steps, before the
- * fills of the next one.  Clears the request first, so a SIGHUP that
+/* The reload itself, at a bar boundary of a session that is running
+ * (its legs' init() done): between two steps, before the fills of the
+ * next one.  session.c calls it at the top of each step when
+ * s->opt.reload is set and reload_due(); a loop that drives bars by
+ * other means calls the pair the same way.  Clears the request first, so a SIGHUP that
  * arrives meanwhile asks for another reload.  Returns 0 when the new
  * generation took over, or -1 with *cause (may be NULL: then not
  * returned) when it was refused; either way it was logged and audited
