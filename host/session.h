@@ -30,6 +30,8 @@ struct session_leg {
 	int inited;			/* init() was called: fini() is due */
 };
 
+struct reload;
+
 struct session_options {
 	struct engine_options engine;
 	const struct risk_config *risk;	/* NULL = no risk gate */
@@ -44,8 +46,6 @@ struct session_options {
 					 * plugin, params and risk passed to
 					 * session_init() are the reload's */
 };
-
-struct reload;
 
 struct session {
 	const struct plugin *plugin;
