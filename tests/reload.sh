@@ -245,6 +245,22 @@ else
 fi
 rm -f "$TMPDIR"/*	# the killed run's copy
 
+# A state block with pointers (dqn.so declares TH_PLUGIN_STATE_POINTERS)
+# is never carried over: the same build comes back re-initialized from
+# its model, and trades on as before.
+dqn=$strategies/dqn.so model=$strategies/dqn.model
+if [ -f "$model" ]; then
+	run --plugin "$dqn" --model "$model"
+	cp "$tmp/out" "$tmp/dqn.ref"
+	run --plugin "$dqn" --model "$model" --reload-at 500 -v
+	if rc_is 0 && grep -q 'gen 0->1: DQN .*; state re-initialized' \
+	    "$tmp/err" && cmp -s "$tmp/out" "$tmp/dqn.ref"; then
+		ok "a state block with pointers is re-initialized"
+	else
+		bad "a state block with pointers is re-initialized"
+	fi
+fi
+
 # A storm: SIGHUP at every bar reloads the same build 1969 times (1000
 # times, at bars 100-1099, under valgrind); with the state carried over,
 # the run is the reference run exactly.
