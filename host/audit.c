@@ -146,7 +146,7 @@ put_number(char *buf, size_t size, size_t *len, double v)
 static void
 write_row(struct audit *a, uint64_t seq, const struct audit_row *r)
 {
-	char buf[1024], t[64], id[24];
+	char buf[4096], t[64], id[24];
 	size_t len = 0;
 
 	if (seq != 0)

@@ -13,6 +13,7 @@
 #include "csv.h"
 #include "demo.h"
 #include "log.h"
+#include "reload.h"
 #include "report.h"
 #include "session.h"
 #include "stats.h"
@@ -25,7 +26,7 @@ enum {
 	OPT_EXCLUSIVE, OPT_FINALIZE, OPT_JSON, OPT_TRADES, OPT_EQUITY,
 	OPT_LIST_PARAMS, OPT_VERSION, OPT_CONFIG, OPT_SYMBOLS, OPT_STATE,
 	OPT_AUDIT, OPT_LOG_FILE, OPT_EPISODES, OPT_VALIDATION, OPT_SELECT,
-	OPT_MODEL
+	OPT_MODEL, OPT_RELOAD_AT, OPT_KEEP_PLUGINS
 };
 
 static const struct option long_options[] = {
@@ -53,6 +54,8 @@ static const struct option long_options[] = {
 	{ "trades", required_argument, NULL, OPT_TRADES },
 	{ "equity", required_argument, NULL, OPT_EQUITY },
 	{ "list-params", no_argument, NULL, OPT_LIST_PARAMS },
+	{ "reload-at", required_argument, NULL, OPT_RELOAD_AT },
+	{ "keep-plugins", no_argument, NULL, OPT_KEEP_PLUGINS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -79,6 +82,7 @@ cli_usage(FILE *out)
 	    "[--select STAT]]\n"
 	    "                 [--trades FILE.csv] [--equity FILE.csv] "
 	    "[--list-params]\n"
+	    "                 [--reload-at BAR[,BAR...]] [--keep-plugins]\n"
 	    "                 [-v|--verbose] [-q|--quiet] [-h|--help] "
 	    "[--version]\n"
 	    "Runs a strategy plugin over market data (the built-in demo data "
@@ -212,6 +216,8 @@ apply_option(struct cli_options *o, int c, const char *arg, char **cause)
 	case OPT_TRADES: settings_set_string(&s->trades_path, arg); return 0;
 	case OPT_EQUITY: settings_set_string(&s->equity_path, arg); return 0;
 	case OPT_LIST_PARAMS: o->list_params = 1; return 0;
+	case OPT_RELOAD_AT: return settings_set_reload_at(s, arg, cause);
+	case OPT_KEEP_PLUGINS: s->keep_plugins = 1; return 0;
 	case 'v': o->verbose++; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'h': o->help = 1; return 0;
@@ -257,6 +263,8 @@ cli_parse(int argc, char **argv, struct cli_options *o, char **cause)
 	int c;
 
 	memset(o, 0, sizeof *o);
+	o->argc = argc;
+	o->argv = argv;
 	settings_init(&o->s);
 	if (read_config(argc, argv, &o->s, cause) < 0)
 		return -1;
@@ -603,30 +611,53 @@ replay_verdict(const struct cli_options *o, struct journal_check *jc,
 	return 0;
 }
 
+/* A hot reload reads the settings again as at start: the configuration
+ * file, then the same command line on top. */
 static int
-run_session(const struct cli_options *o, const struct plugin *pl,
-    const struct params *params, const struct legs *l, char **cause)
+reread_settings(void *arg, struct settings *out, char **cause)
+{
+	const struct cli_options *start = arg;
+	struct cli_options o;
+
+	if (cli_parse(start->argc, start->argv, &o, cause) < 0) {
+		cli_free(&o);
+		return -1;
+	}
+	*out = o.s;
+	return 0;
+}
+
+static int
+run_session(const struct cli_options *o, struct plugin *pl,
+    struct params *params, const struct legs *l, char **cause)
 {
 	const struct settings *s = &o->s;
 	struct session ss;
+	struct reload rl;
+	struct reload_source src = { reread_settings, (void *)o, s };
 	struct session_options so = { .engine = s->engine,
-	    .risk = &s->risk, .state_path = s->state_path,
-	    .state_fsync = s->state_fsync,
+	    .risk = &rl.risk, .state_path = s->state_path,
+	    .state_fsync = s->state_fsync, .reload = &rl,
 	    .run = { .model_path = s->model_path } };
 	struct audit audit;
 	struct journal_check jc = { 0 };
 	struct live_report lr = { s };
 	int rc = -1;
 
+	/* The reload owns the generation in force from here on. */
+	reload_init(&rl, pl, params, &s->risk, &src, s->reload_at,
+	    s->nreload_at);
+	reload_install_signal();
+
 	if (s->audit_path != NULL) {
 		if (audit_open(&audit, s->audit_path, l == NULL ||
 		    l->data[0]->index_kind == FRAME_INDEX_DATETIME, cause) < 0)
-			return -1;
+			goto out;
 		so.audit = &audit;
 	}
 	if (l == NULL) {
-		rc = cli_live_run(s, o->quiet, pl, params, &so, report_live,
-		    &lr, cause);
+		rc = cli_live_run(s, o->quiet, &rl.plugin, &rl.params, &so,
+		    report_live, &lr, cause);
 		goto out;
 	}
 	if (s->live.replay != NULL) {
@@ -636,7 +667,8 @@ run_session(const struct cli_options *o, const struct plugin *pl,
 		so.observe = check_replay_row;
 		so.observe_arg = &jc;
 	}
-	if (session_init(&ss, pl, params, (const char *const *)l->symbols,
+	if (session_init(&ss, &rl.plugin, &rl.params,
+	    (const char *const *)l->symbols,
 	    (const struct frame *const *)l->data, l->n, &so, cause) < 0)
 		goto out;
 	if (session_run(&ss, cause) == 0 &&
@@ -645,6 +677,7 @@ run_session(const struct cli_options *o, const struct plugin *pl,
 	session_free(&ss);
 out:
 	journal_check_free(&jc);
+	reload_free(&rl);
 	if (so.audit != NULL)
 		audit_close(&audit);
 	return rc;
@@ -690,6 +723,7 @@ run(const struct cli_options *o, char **cause)
 	if (s->live.list_granularities)
 		return cli_live_list_granularities(s, stdout, cause) < 0 ?
 		    CLI_EXIT_FAILURE : CLI_EXIT_OK;
+	plugin_set_keep(s->keep_plugins);
 	if (plugin_load(s->plugin, &pl, cause) < 0)
 		return CLI_EXIT_FAILURE;
 	params_init(&params, pl.desc);

@@ -26,6 +26,8 @@ struct cli_options {
 	int list_params;
 	int data_given;		/* a --data seen: the file's data is gone */
 	struct journal_meta replay; /* --replay: the journal's meta */
+	int argc;		/* the command line parsed (borrowed): a */
+	char **argv;		/* hot reload parses it again */
 };
 
 /* Parses argv, reading the --config file first.  Returns 0, or -1 with

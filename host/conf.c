@@ -85,6 +85,7 @@ static const struct conf_key strategy_keys[] = {
 	KEY_CUSTOM("plugin", set_plugin),
 	KEY_CUSTOM("params", set_params),
 	KEY_CUSTOM("symbols", set_symbols),
+	KEY("keep_plugins", CONF_BOOL, keep_plugins, 0),
 	KEY_END
 };
 

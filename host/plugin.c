@@ -2,6 +2,9 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +15,9 @@
 #define TH_PKGLIBDIR "/usr/local/lib/tradehost"
 #endif
 
+/* Set by plugin_set_keep(): skip dlclose. */
+static int keep_mode;
+
 /* Bigger state blocks are a plugin bug rather than a need. */
 #define PLUGIN_MAX_STATE ((uint32_t)64 << 20)
 
@@ -20,6 +26,8 @@
 	sizeof(((struct th_plugin *)0)->fini))
 #define PARAM_DEF_MIN_SIZE (offsetof(struct th_param_def, help) + \
 	sizeof(((struct th_param_def *)0)->help))
+
+static int hash_file(const char *path, uint64_t *out);
 
 static int
 fail(char **cause, const char *path, const char *what)
@@ -172,15 +180,210 @@ plugin_load(const char *path, struct plugin *out, char **cause)
 		return -1;
 	}
 	adopt(out, desc, handle, file);
+	(void)hash_file(file, &out->hash);
 	free(file);
 	return 0;
+}
+
+/*
+ * Generations of a hot reload.
+ */
+
+static uint64_t
+fnv1a(const unsigned char *p, size_t n, uint64_t h)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		h = (h ^ p[k]) * UINT64_C(0x100000001b3);
+	return h;
+}
+
+#define FNV_SEED UINT64_C(0xcbf29ce484222325)
+
+/* Reads the whole file.  Returns 0 with *buf (caller frees) and *n, or
+ * -1 with errno set. */
+static int
+slurp(const char *path, unsigned char **buf, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, got;
+
+	if (f == NULL)
+		return -1;
+	*buf = xmalloc(cap);
+	*n = 0;
+	while ((got = fread(*buf + *n, 1, cap - *n, f)) > 0)
+		if ((*n += got) == cap)
+			*buf = xreallocarray(*buf, cap *= 2, 1);
+	if (ferror(f)) {
+		fclose(f);
+		free(*buf);
+		errno = EIO;
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int
+hash_file(const char *path, uint64_t *out)
+{
+	unsigned char *buf;
+	size_t n;
+
+	*out = 0;
+	if (slurp(path, &buf, &n) < 0)
+		return -1;
+	*out = fnv1a(buf, n, FNV_SEED);
+	free(buf);
+	return 0;
+}
+
+static int
+write_all(int fd, const unsigned char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* "strategies/sma.so" -> "sma". */
+static char *
+stem(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+
+	base = base != NULL ? base + 1 : path;
+	dot = strstr(base, ".so");
+	return dot != NULL && dot != base ? xstrndup(base,
+	    (size_t)(dot - base)) : xstrdup(base);
+}
+
+/* Writes the bytes to a new private file; returns its path or NULL with
+ * *cause. */
+static char *
+write_copy(const char *file, unsigned gen, const unsigned char *buf,
+    size_t n, char **cause)
+{
+	const char *dir = getenv("TMPDIR");
+	char *name = stem(file), *copy;
+	int fd, err;
+
+	copy = xasprintf("%s/%s.%ld.%u.XXXXXX.so", dir != NULL && *dir != '\0'
+	    ? dir : "/tmp", name, (long)getpid(), gen);
+	free(name);
+	if ((fd = mkstemps(copy, 3)) < 0) {
+		*cause = xasprintf("%s: cannot create a copy to load: %s: %s",
+		    file, copy, strerror(errno));
+		free(copy);
+		return NULL;
+	}
+	if (write_all(fd, buf, n) < 0 || close(fd) < 0) {
+		err = errno;
+		(void)close(fd);
+		*cause = xasprintf("%s: cannot write its copy %s: %s", file,
+		    copy, strerror(err));
+		unlink(copy);
+		free(copy);
+		return NULL;
+	}
+	return copy;
+}
+
+/* dlopen()s the copy and checks what it exports. */
+static int
+open_copy(const char *path, const char *copy, void **handle,
+    const struct th_plugin **desc, char **cause)
+{
+	*handle = dlopen(copy, RTLD_NOW | RTLD_LOCAL);
+	if (*handle == NULL) {
+		*cause = xasprintf("%s: cannot load plugin: %s", path,
+		    dlerror());
+		return -1;
+	}
+	*desc = dlsym(*handle, "th_plugin_entry");
+	if (*desc == NULL) {
+		*cause = xasprintf("%s: no th_plugin_entry symbol: not a "
+		    "tradehost plugin", path);
+		dlclose(*handle);
+		return -1;
+	}
+	if (plugin_validate(*desc, path, cause) < 0) {
+		dlclose(*handle);
+		return -1;
+	}
+	return 0;
+}
+
+int
+plugin_load_generation(const char *path, unsigned gen, struct plugin *out,
+    char **cause)
+{
+	char *file = resolve(path), *copy;
+	const struct th_plugin *desc;
+	unsigned char *buf;
+	void *handle;
+	size_t n;
+
+	memset(out, 0, sizeof *out);
+	if (slurp(file, &buf, &n) < 0) {
+		*cause = xasprintf("%s: cannot read plugin: %s", path,
+		    strerror(errno));
+		free(file);
+		return -1;
+	}
+	copy = write_copy(file, gen, buf, n, cause);
+	if (copy == NULL || open_copy(path, copy, &handle, &desc, cause) < 0) {
+		if (copy != NULL)
+			unlink(copy);
+		free(copy);
+		free(buf);
+		free(file);
+		return -1;
+	}
+	adopt(out, desc, handle, file);
+	out->copy = copy;
+	out->hash = fnv1a(buf, n, FNV_SEED);
+	free(buf);
+	free(file);
+	return 0;
+}
+
+char *
+plugin_identity(const struct plugin *p)
+{
+	const struct th_plugin *d = p->desc;
+
+	return xasprintf("%s %s (%s, fnv1a %016" PRIx64 ", ABI %u.%u)",
+	    p->name, p->version, p->path, p->hash, (unsigned)d->abi_major,
+	    (unsigned)d->abi_minor);
+}
+
+void
+plugin_set_keep(int on)
+{
+	keep_mode = on;
 }
 
 void
 plugin_unload(struct plugin *p)
 {
-	if (p->handle != NULL && getenv("TH_KEEP_PLUGINS") == NULL)
+	if (p->handle != NULL && !keep_mode &&
+	    getenv("TH_KEEP_PLUGINS") == NULL)
 		dlclose(p->handle);
+	if (p->copy != NULL)
+		unlink(p->copy);
+	free(p->copy);
 	free(p->path);
 	free(p->name);
 	free(p->version);

@@ -6,6 +6,7 @@
 
 #include "indicator.h"
 #include "log.h"
+#include "reload.h"
 #include "state.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -501,6 +502,9 @@ step(struct session *s, char **cause)
 {
 	double equity;
 
+	/* A bar boundary: the one place a hot reload may swap generations. */
+	if (s->opt.reload != NULL && reload_due(s->opt.reload, s))
+		(void)reload_apply(s->opt.reload, s, NULL);
 	if (s->opt.risk != NULL) {
 		int32_t halt = s->risk.st.halt;
 
@@ -572,7 +576,8 @@ run_one(struct session *s, char **cause)
 	if (l->pos < l->start)
 		l->pos = l->start < n ? l->start : n;
 	if (s->opt.risk == NULL && s->opt.audit == NULL &&
-	    s->opt.observe == NULL && s->opt.state_path == NULL)
+	    s->opt.observe == NULL && s->opt.state_path == NULL &&
+	    s->opt.reload == NULL)
 		return run_plain(s, cause);
 	while (l->pos < n && !s->bankrupt) {
 		s->now = index[l->pos];

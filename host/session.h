@@ -32,6 +32,8 @@ struct session_leg {
 	int inited;			/* init() was called: fini() is due */
 };
 
+struct reload;
+
 struct session_options {
 	struct engine_options engine;
 	const struct risk_config *risk;	/* NULL = no risk gate */
@@ -52,6 +54,9 @@ struct session_options {
 					 * next() may see: bars before it are
 					 * history, for warm-up only (live
 					 * sessions and their replays) */
+	struct reload *reload;		/* NULL = no hot reload; else the
+					 * plugin, params and risk passed to
+					 * session_init() are the reload's */
 };
 
 struct session {

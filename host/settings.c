@@ -1,5 +1,6 @@
 #include "settings.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,7 @@ settings_free(struct settings *s)
 	free(s->live.clock);
 	free(s->live.journal);
 	free(s->live.replay);
+	free(s->reload_at);
 	memset(s, 0, sizeof *s);
 }
 
@@ -127,6 +129,49 @@ settings_add_file(struct settings *s, const char *symbol, const char *path)
 	s->files[s->nfiles].symbol = xstrdup(symbol);
 	s->files[s->nfiles].path = xstrdup(path);
 	s->nfiles++;
+}
+
+static int
+by_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+settings_set_reload_at(struct settings *s, const char *list, char **cause)
+{
+	const char *p = list;
+	char *end;
+	unsigned long long v;
+	size_t n = 0, k, j;
+
+	free(s->reload_at);
+	s->reload_at = NULL;
+	s->nreload_at = 0;
+	for (;;) {
+		errno = 0;
+		v = strtoull(p, &end, 10);
+		if (end == p || *p == '-' || errno == ERANGE ||
+		    (*end != ',' && *end != '\0')) {
+			*cause = xasprintf("--reload-at: not a list of bar "
+			    "numbers: '%s'", list);
+			return -1;
+		}
+		s->reload_at = xreallocarray(s->reload_at, n + 1,
+		    sizeof *s->reload_at);
+		s->reload_at[n++] = (size_t)v;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	qsort(s->reload_at, n, sizeof *s->reload_at, by_size);
+	for (k = j = 0; k < n; k++)
+		if (j == 0 || s->reload_at[j - 1] != s->reload_at[k])
+			s->reload_at[j++] = s->reload_at[k];
+	s->nreload_at = j;
+	return 0;
 }
 
 int

@@ -101,6 +101,12 @@ struct settings {
 	int json;
 	char *trades_path;
 	char *equity_path;
+
+	/* hot reload (reload.c) */
+	size_t *reload_at;		/* --reload-at: timeline positions,
+					 * ascending; a testing aid */
+	size_t nreload_at;
+	int keep_plugins;		/* never dlclose (sanitizers) */
 };
 
 /* Defaults: cash 10000, margin 1, every risk limit off, log level warn to
@@ -125,6 +131,11 @@ void settings_add_symbol(struct settings *s, const char *symbol);
 void settings_add_file(struct settings *s, const char *symbol,
     const char *path);
 void settings_clear_files(struct settings *s);
+/* Parses "--reload-at" "BAR[,BAR...]" (whole numbers >= 0) into
+ * s->reload_at, sorted and without repeats, replacing any earlier list.
+ * Returns 0, or -1 with *cause. */
+int settings_set_reload_at(struct settings *s, const char *list,
+    char **cause) __attribute__((warn_unused_result));
 
 /* Checks the whole: broker ranges, risk ranges and that the data sources
  * name each symbol once.  Returns 0, or -1 with *cause naming the key. */

@@ -22,5 +22,6 @@ Suite *risk_suite(void);
 Suite *session_suite(void);
 Suite *live_session_suite(void);
 Suite *transport_suite(void);
+Suite *reload_suite(void);
 
 #endif
