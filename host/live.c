@@ -296,6 +296,24 @@ should_stop(struct live *lv, int64_t t0)
 	return lv->lo->once && lv->live_bars > 0;
 }
 
+/* The history is complete once the feed says so, and every bar of it is
+ * queued by then: take what is left before the session starts, so that
+ * none of it is mistaken for a live bar. */
+static int
+drain_history(struct live *lv, struct feed_bar *buf, char **cause)
+{
+	long got, k;
+
+	do {
+		if ((got = feed_take(&lv->feed, buf, LIVE_TAKE_MAX, 0,
+		    cause)) < 0)
+			return -1;
+		for (k = 0; k < got; k++)
+			take_bar(lv, &buf[k]);
+	} while (got == LIVE_TAKE_MAX);
+	return 0;
+}
+
 static int
 loop(struct live *lv, const struct plugin *pl, const struct params *params,
     const struct session_options *opt, char **cause)
@@ -316,7 +334,8 @@ loop(struct live *lv, const struct plugin *pl, const struct params *params,
 		for (k = 0; k < got; k++)
 			take_bar(lv, &buf[k]);
 		if (!lv->started && feed_history_done(&lv->feed))
-			rc = start_session(lv, pl, params, opt, cause);
+			rc = drain_history(lv, buf, cause) < 0 ? -1 :
+			    start_session(lv, pl, params, opt, cause);
 		if (rc == 0 && lv->started)
 			rc = release(lv, cause);
 		if (lv->lo->summary_ns > 0 && mono_ns() >= lv->next_summary) {

@@ -32,7 +32,7 @@ serve() {
 # live ARGS...: a paper session of sma.so(3, 8) for 2.4 seconds.
 live() {
 	run --plugin "$sma" --param fast=3 --param slow=8 --cash 10000000 \
-	    --summary 0 --duration 0.04 "$@"
+	    --summary 0 --duration 0.04 -v "$@"
 }
 
 # same_bars EXPECTED JOURNAL_CSV [SKIP_LAST]: the same times in the same
@@ -101,7 +101,7 @@ fi
 serve drop --provider binance --drop-after 100 \
     --fixture "$fixtures/binance_btcusdt_1m.jsonl"
 live --feed binance --stream-url "ws://127.0.0.1:$PORT" --symbols BTCUSDT \
-    --history 0 --journal "$tmp/j3"
+    --rest-url "http://127.0.0.1:$PORT" --history 0 --journal "$tmp/j3"
 if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'stream disconnected' "$tmp/err" &&
     same_bars "$fixtures/binance_btcusdt_1m_expected_BTCUSDT.csv" \
     "$tmp/j3/bars/BTCUSDT.csv"; then
@@ -157,7 +157,7 @@ serve yahoo --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
     --reveal 60 --http-status 429:2
 live --feed yahoo --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
     --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
-    --journal "$tmp/j6"
+    --duration 0.08 --journal "$tmp/j6"
 n=$(($(wc -l <"$tmp/j6/bars/AAPL.csv") - 1))
 hist=$(awk '/^symbol AAPL/ { print $3 }' "$tmp/j6/journal.meta")
 if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'status 429, retry' "$tmp/err" &&
@@ -165,6 +165,7 @@ if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'status 429, retry' "$tmp/err" &&
 	ok "yahoo: 60 history bars, then new bars by polling, past two 429s"
 else
 	bad "yahoo: history $hist, bars $n"
+	head -3 "$tmp/j6/bars/AAPL.csv"
 fi
 
 # 7. --once: the first live bar, then a graceful stop with statistics.
@@ -178,7 +179,7 @@ if [ "$(cat "$tmp/rc")" = 0 ] && [ "$n" = 51 ] &&
     grep -q '^Return \[%\]' "$tmp/out"; then
 	ok "--once: one live bar after the history, then statistics"
 else
-	bad "--once: $n bars"
+	bad "--once: $n bars ($(tail -1 "$tmp/j7/journal.meta"))"
 fi
 
 # 8. Bad input is refused clearly.
