@@ -89,7 +89,7 @@ if ! rc_is 0; then
 	bad "v1->v2 by SIGHUP: status"
 elif [ "$(grep -c 'reload: gen 0->1: Reload 1 .* -> Reload 2 .*; state carried over' "$tmp/hup.err")" != 1 ]; then
 	bad "v1->v2 by SIGHUP: no single reload line"
-elif ! grep -q '^,2013-11-05T00:00:00,reload,.*gen 0->1: Reload 1 (.*fnv1a [0-9a-f]*, ABI 1\.2) -> Reload 2 ' "$tmp/hup.audit"; then
+elif ! grep -q '^,2013-11-05T00:00:00,reload,.*gen 0->1: Reload 1 (.*fnv1a [0-9a-f]*, ABI 1\.[0-9]) -> Reload 2 ' "$tmp/hup.audit"; then
 	bad "v1->v2 by SIGHUP: the audit row"
 elif ! account_kept "$tmp/hup.err"; then
 	bad "v1->v2 by SIGHUP: positions, orders or cash changed at the swap"
