@@ -735,7 +735,7 @@ run(const struct cli_options *o, char **cause)
 		rc = CLI_EXIT_OK;
 		goto out;
 	}
-	if (s->live.feed != NULL) {
+	if (s->live.feed != NULL && s->live.replay == NULL) {
 		if (run_session(o, &pl, &params, NULL, cause) == 0)
 			rc = CLI_EXIT_OK;
 		goto out;

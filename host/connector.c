@@ -50,7 +50,9 @@ api_setting(th_conn *cx, const char *name)
 	char *var, *p;
 	const char *v;
 
-	for (k = 0; k < c->nsettings; k++)
+	/* The command line's settings come after the file's: the last
+	 * one of a name wins. */
+	for (k = c->nsettings; k-- > 0;)
 		if (strncmp(c->settings[k], name, len) == 0 &&
 		    c->settings[k][len] == '=')
 			return c->settings[k] + len + 1;

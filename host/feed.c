@@ -198,9 +198,15 @@ sink_bar(void *arg, const char *symbol, const struct th_bar *bar)
 		pthread_mutex_unlock(&f->lock);
 		return;
 	}
-	if (f->aggregate)
+	if (f->aggregate) {
+		/* A poll fetches the forming period's finer bars again. */
+		if (b.time <= f->sym[k].last_fine) {
+			pthread_mutex_unlock(&f->lock);
+			return;
+		}
+		f->sym[k].last_fine = b.time;
 		aggregate(f, k, &b, 0, in_http);
-	else
+	} else
 		deliver(f, k, &b, in_http);
 	pthread_mutex_unlock(&f->lock);
 }
@@ -512,6 +518,9 @@ request_history(struct feed *f)
 {
 	int64_t end = feed_now(f);
 	int64_t start = end - f->opt.history_bars * f->gran;
+
+	/* Built bars start at a period's boundary, as live ones do. */
+	start -= ((start % f->gran) + f->gran) % f->gran;
 	size_t k;
 
 	for (k = 0; k < f->opt.nsymbols; k++)
@@ -545,6 +554,7 @@ feed_start(struct feed *f, const struct feed_options *opt, char **cause)
 	for (k = 0; k < opt->nsymbols; k++) {
 		agg_init(&f->sym[k].agg, f->gran);
 		f->sym[k].last = INT64_MIN;
+		f->sym[k].last_fine = INT64_MIN;
 		f->sym[k].updated = f->mono0;
 		/* Stream bars wait for the history. */
 		f->sym[k].backfilling = 1;
@@ -595,6 +605,8 @@ poll_due(struct feed *f)
 		pthread_mutex_lock(&f->lock);
 		from = f->sym[k].last == INT64_MIN ? end - 2 * f->gran :
 		    f->sym[k].last + f->gran;
+		if (f->aggregate && f->sym[k].last_fine != INT64_MIN)
+			from = f->sym[k].last_fine + 1;
 		pthread_mutex_unlock(&f->lock);
 		(void)connector_history(&f->conn,
 		    connector_provider_symbol(&f->conn, k), f->ask, from, end);

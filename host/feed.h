@@ -41,6 +41,7 @@ struct feed_bar {
 struct feed_symbol {
 	struct agg agg;			/* trades or finer bars -> bars */
 	int64_t last;			/* time of the last bar queued */
+	int64_t last_fine;		/* of the last finer bar aggregated */
 	int backfilling;		/* stream bars wait in held */
 	struct feed_bar *held;
 	size_t nheld;

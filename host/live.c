@@ -41,6 +41,7 @@ struct live {
 	struct journal journal;
 	int journaling;
 	uint64_t live_bars;
+	int64_t last_step;		/* time of the last live step */
 	int64_t current_recv;		/* receipt of the bar being processed */
 	int64_t *lat;			/* receipt -> order, ns */
 	size_t nlat, caplat;
@@ -201,6 +202,26 @@ releasable(struct live *lv, int64_t *t)
 	    lv->feed.opt.grace_ns;
 }
 
+/* A bar older than the last step cannot join it any more (a backtest of
+ * the journal would have put it there): it is dropped and logged. */
+static void
+drop_late(struct live *lv)
+{
+	const struct feed_bar *b;
+	char when[40];
+	size_t k;
+
+	for (k = 0; k < lv->n; k++)
+		while ((b = pend_front(&lv->pend[k])) != NULL &&
+		    lv->live_bars > 0 && b->bar.time <= lv->last_step) {
+			timefmt_timestamp(b->bar.time, when, sizeof when);
+			log_warn("%s: bar %s arrived after its time was "
+			    "processed: dropped", lv->lo->feed.symbols[k],
+			    when);
+			pend_pop(&lv->pend[k]);
+		}
+}
+
 static int
 release(struct live *lv, char **cause)
 {
@@ -208,6 +229,7 @@ release(struct live *lv, char **cause)
 	int64_t t;
 	size_t k;
 
+	drop_late(lv);
 	while (releasable(lv, &t)) {
 		lv->current_recv = 0;
 		for (k = 0; k < lv->n; k++) {
@@ -220,6 +242,7 @@ release(struct live *lv, char **cause)
 			pend_pop(&lv->pend[k]);
 		}
 		lv->live_bars++;
+		lv->last_step = t;
 		if (session_advance(&lv->s, cause) < 0)
 			return -1;
 		if (lv->lo->once)
