@@ -621,6 +621,8 @@ by_clock(struct feed *f)
 	struct agg_bar out;
 	size_t k;
 
+	f->flushed_at = now;
+
 	for (k = 0; k < f->opt.nsymbols; k++) {
 		struct feed_symbol *s = &f->sym[k];
 

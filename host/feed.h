@@ -73,6 +73,8 @@ struct feed {
 	int in_history;			/* a history response is parsed */
 	char *failure;
 	uint64_t dropped;		/* late or repeated bars */
+	int64_t flushed_at;		/* [engine] the feed clock when
+					 * feed_take last closed bars by it */
 	uint64_t messages;		/* stream messages received */
 	int64_t first_msg, last_msg;	/* their monotonic receipt times */
 };

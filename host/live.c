@@ -198,7 +198,10 @@ releasable(struct live *lv, int64_t *t)
 	if (min == INT64_MAX)
 		return 0;
 	*t = min;
-	return waiting == 0 || feed_now(&lv->feed) >= min + lv->feed.gran +
+	/* The clock as it was when the feed last closed forming bars by it:
+	 * any bar it closed is in by now, so a symbol still without one had
+	 * none. */
+	return waiting == 0 || lv->feed.flushed_at >= min + lv->feed.gran +
 	    lv->feed.opt.grace_ns;
 }
 
