@@ -204,4 +204,35 @@ else
 	bad "--list-granularities names the feed's own"
 fi
 
+# 9. Storm: 1000 SIGHUPs while a stream runs at 10000 messages/s; every
+#    hot reload happens between bars: no bar lost or processed twice (10000
+#    distinct, increasing minutes from 00:00 to the 10000th one are every
+#    minute once).
+serve storm --provider binance --synthetic 30000 --rate 10000
+TMPDIR=$tmp run --plugin "$sma" --param fast=3 --param slow=8 \
+    --cash 10000000 --summary 0 --duration 0.12 -v --feed binance \
+    --stream-url "ws://127.0.0.1:$PORT" --rest-url "http://127.0.0.1:$PORT" \
+    --symbols BTCUSDT --history 0 --journal "$tmp/j9" &
+runner=$!
+sleep 0.5
+pid=$(pgrep -n -f "j9" -P "$runner" 2>/dev/null || pgrep -n -f "journal $tmp/j9")
+i=0
+while [ $i -lt 1000 ] && [ -n "$pid" ] && kill -HUP "$pid" 2>/dev/null; do
+	i=$((i + 1))
+done
+wait "$runner"
+reloads=$(grep -c 'reload: gen' "$tmp/err")
+if [ "$(cat "$tmp/rc")" = 0 ] && [ "$i" = 1000 ] && [ "$reloads" -ge 1 ] &&
+    awk -F, 'NR == 2 && $1 != "2026-11-02 00:00:00" { exit 1 }
+        NR > 2 && !($1 > last) { exit 1 }
+        NR > 1 { last = $1; n++ }
+        END { exit !(n == 10000 && last == "2026-11-08 22:39:00") }' \
+    "$tmp/j9/bars/BTCUSDT.csv"
+then
+	ok "storm: 1000 SIGHUPs, $reloads reloads, 10000 bars once each"
+else
+	bad "storm: $i SIGHUPs sent, $reloads reloads, $(($(wc -l \
+	    <"$tmp/j9/bars/BTCUSDT.csv") - 1)) bars"
+fi
+
 finish
