@@ -750,6 +750,9 @@ collect_indicators(struct instance *in, struct run_result *out)
 
 	out->ind = xcalloc(in->nind, sizeof *out->ind);
 	for (k = 0; k < in->nind; k++) {
+		/* How to recompute it goes; the values go to the result. */
+		free(in->ind[k].inputs);
+		indicator_stream_free(in->ind[k].stream);
 		if (in->ind[k].flags & TH_IND_HIDDEN) {
 			free(in->ind[k].name);
 			free(in->ind[k].values);
