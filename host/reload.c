@@ -150,6 +150,29 @@ broker_change(const struct engine_options *a, const struct engine_options *b)
 	return NULL;
 }
 
+/* Does a live setting differ?  The feed, its settings and the journal
+ * belong to the session's transport, which a reload does not restart. */
+static int
+live_change(const struct live_settings *a, const struct live_settings *b)
+{
+	size_t k;
+
+	if (!same_str(a->feed, b->feed) || !same_str(a->rest_url, b->rest_url) ||
+	    !same_str(a->stream_url, b->stream_url) ||
+	    !same_str(a->granularity, b->granularity) ||
+	    a->history != b->history || !same_str(a->clock, b->clock) ||
+	    a->poll != b->poll || a->grace != b->grace ||
+	    a->stale != b->stale || a->summary != b->summary ||
+	    a->duration != b->duration || a->once != b->once ||
+	    !same_str(a->journal, b->journal) ||
+	    a->no_journal != b->no_journal || a->nconn != b->nconn)
+		return 1;
+	for (k = 0; k < a->nconn; k++)
+		if (strcmp(a->conn[k], b->conn[k]) != 0)
+			return 1;
+	return 0;
+}
+
 /* The first file setting that differs, or NULL. */
 static const char *
 file_change(const struct settings *a, const struct settings *b)
@@ -165,6 +188,8 @@ file_change(const struct settings *a, const struct settings *b)
 	if (a->json != b->json || !same_str(a->trades_path, b->trades_path) ||
 	    !same_str(a->equity_path, b->equity_path))
 		return "report";
+	if (live_change(&a->live, &b->live))
+		return "live";
 	if (a->train_episodes != b->train_episodes ||
 	    a->train_validation != b->train_validation ||
 	    !same_str(a->train_select, b->train_select) ||
