@@ -235,4 +235,28 @@ else
 	    <"$tmp/j9/bars/BTCUSDT.csv") - 1)) bars"
 fi
 
+# 10. A reload that would change the live section is refused; the session
+#     goes on with every bar.
+serve cfg --provider binance --rate 100 \
+    --fixture "$fixtures/binance_btcusdt_1m.jsonl"
+printf 'live = { feed = "binance"; stream_url = "ws://127.0.0.1:%s"; rest_url = "http://127.0.0.1:%s"; history = 0; };\n' \
+    "$PORT" "$PORT" >"$tmp/live.cfg"
+TMPDIR=$tmp run --config "$tmp/live.cfg" --plugin "$sma" --cash 10000000 \
+    --summary 0 --duration 0.07 --symbols BTCUSDT --journal "$tmp/j10" &
+runner=$!
+sleep 1
+sed 's/history = 0;/history = 5;/' "$tmp/live.cfg" >"$tmp/live2.cfg" &&
+    mv "$tmp/live2.cfg" "$tmp/live.cfg"
+pid=$(pgrep -n -f "journal $tmp/j10")
+[ -n "$pid" ] && kill -HUP "$pid"
+wait "$runner"
+if [ "$(cat "$tmp/rc")" = 0 ] &&
+    grep -q 'reload: refused: live changed' "$tmp/err" && same_bars \
+    "$fixtures/binance_btcusdt_1m_expected_BTCUSDT.csv" \
+    "$tmp/j10/bars/BTCUSDT.csv"; then
+	ok "a reload changing the live section is refused, every bar kept"
+else
+	bad "a reload changing the live section is refused ($(cat "$tmp/diff"))"
+fi
+
 finish
