@@ -442,15 +442,18 @@ live_run(const struct plugin *pl, const struct params *params,
 		lv.frames[k] = frame_new(0, FRAME_INDEX_DATETIME,
 		    lo->feed.symbols[k]);
 	install_signals();
-	if (lo->journal_dir != NULL) {
-		if (journal_open(&lv.journal, lo->journal_dir,
-		    lo->feed.symbols, lv.n, cause) < 0)
-			goto out;
-		lv.journaling = 1;
-	}
+	/* A feed that cannot start leaves no empty journal behind. */
 	if (feed_start(&lv.feed, &lo->feed, cause) < 0) {
 		feed_stop(&lv.feed);
 		goto out;
+	}
+	if (lo->journal_dir != NULL) {
+		if (journal_open(&lv.journal, lo->journal_dir,
+		    lo->feed.symbols, lv.n, cause) < 0) {
+			feed_stop(&lv.feed);
+			goto out;
+		}
+		lv.journaling = 1;
 	}
 	rc = loop(&lv, pl, params, opt, cause);
 	feed_throughput(&lv.feed, &lv.messages, &lv.msg_seconds);
