@@ -27,30 +27,12 @@ struct http_ctx {
 	char *key;
 };
 
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t
-wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* [lock held] The feed clock: it runs with the monotonic clock from its
  * origin, and an event newer than it moves it forward. */
 static int64_t
 clock_locked(const struct feed *f)
 {
-	return f->clock0 + (mono_ns() - f->mono0);
+	return f->clock0 + (timefmt_mono_ns() - f->mono0);
 }
 
 static void
@@ -58,7 +40,7 @@ saw_event(struct feed *f, int64_t t)
 {
 	if (t > clock_locked(f)) {
 		f->clock0 = t;
-		f->mono0 = mono_ns();
+		f->mono0 = timefmt_mono_ns();
 	}
 }
 
@@ -125,7 +107,7 @@ static void
 deliver(struct feed *f, size_t k, const struct agg_bar *b, int from_http)
 {
 	struct feed_symbol *s = &f->sym[k];
-	int64_t recv = mono_ns();
+	int64_t recv = timefmt_mono_ns();
 
 	s->updated = recv;
 	if (s->stale) {
@@ -539,8 +521,8 @@ feed_start(struct feed *f, const struct feed_options *opt, char **cause)
 	f->opt = *opt;
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_cond_init(&f->cond, NULL);
-	f->mono0 = mono_ns();
-	f->clock0 = opt->now != 0 ? opt->now : wall_ns();
+	f->mono0 = timefmt_mono_ns();
+	f->clock0 = opt->now != 0 ? opt->now : timefmt_wall_ns();
 	f->sym = xcalloc(opt->nsymbols, sizeof *f->sym);
 	f->history_pending = opt->nsymbols;
 	if (connector_load(opt->connector, TH_PLUGIN_FEED, &f->conn,
@@ -567,7 +549,8 @@ feed_start(struct feed *f, const struct feed_options *opt, char **cause)
 	else
 		for (k = 0; k < opt->nsymbols; k++)
 			sink_history_done(f, opt->symbols[k], 1);
-	f->next_poll = mono_ns() + (opt->poll_ns ? opt->poll_ns : f->gran);
+	f->next_poll = timefmt_mono_ns() + (opt->poll_ns ? opt->poll_ns :
+	    f->gran);
 	if (f->conn.cb->caps & TH_CONN_STREAM)
 		return start_stream(f, cause);
 	if (!(f->conn.cb->caps & TH_CONN_POLL)) {
@@ -593,7 +576,7 @@ feed_history_done(struct feed *f)
 static void
 poll_due(struct feed *f)
 {
-	int64_t now = mono_ns(), from, end;
+	int64_t now = timefmt_mono_ns(), from, end;
 	size_t k;
 
 	if (f->conn.cb->caps & TH_CONN_STREAM || now < f->next_poll ||
@@ -617,7 +600,7 @@ poll_due(struct feed *f)
 static void
 by_clock(struct feed *f)
 {
-	int64_t now = clock_locked(f), mono = mono_ns();
+	int64_t now = clock_locked(f), mono = timefmt_mono_ns();
 	struct agg_bar out;
 	size_t k;
 

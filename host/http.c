@@ -12,9 +12,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "log.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 /* The longest poll, so a missed wakeup costs at most this. */
@@ -48,15 +48,6 @@ struct http_client {
 	struct job *waiting, *active;		/* HTTP thread only */
 	atomic_uint_fast64_t requests, retries, failures;
 };
-
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 int
 http_global_init(char **cause)
@@ -268,7 +259,7 @@ schedule_retry(struct http_client *h, struct job *j, long status,
 		log_warn("http %s %s: %s, retry %d of %d in %ld ms", j->method,
 		    j->log_url, err, j->attempt, j->max_retries, ms);
 	atomic_fetch_add(&h->retries, 1);
-	j->due_ns = mono_ns() + (int64_t)ms * 1000000;
+	j->due_ns = timefmt_mono_ns() + (int64_t)ms * 1000000;
 	j->next = h->waiting;
 	h->waiting = j;
 }
@@ -431,14 +422,14 @@ http_main(void *arg)
 	int running;
 
 	for (;;) {
-		now = mono_ns();
+		now = timefmt_mono_ns();
 		if (take_incoming(h, now))
 			break;
 		start_due(h, now);
 		curl_multi_perform(h->multi, &running);
 		read_done(h);
 		curl_multi_poll(h->multi, NULL, 0,
-		    poll_timeout_ms(h, mono_ns()), NULL);
+		    poll_timeout_ms(h, timefmt_mono_ns()), NULL);
 	}
 	take_incoming(h, now);
 	abort_all(h);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "journal.h"
 #include "log.h"
@@ -49,15 +48,6 @@ struct live {
 	uint64_t messages;
 	double msg_seconds;
 };
-
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void
 install_signals(void)
@@ -110,13 +100,14 @@ observe(void *arg, const struct session *s, int leg,
 
 	if (lv->journaling)
 		journal_row(&lv->journal, r);
-	if (decision && lv->current_recv != 0 && lv->nlat < LIVE_MAX_LATENCIES) {
+	if (decision && lv->current_recv != 0 &&
+	    lv->nlat < LIVE_MAX_LATENCIES) {
 		if (lv->nlat == lv->caplat) {
 			lv->caplat = lv->caplat ? lv->caplat * 2 : 1024;
 			lv->lat = xreallocarray(lv->lat, lv->caplat,
 			    sizeof *lv->lat);
 		}
-		lv->lat[lv->nlat++] = mono_ns() - lv->current_recv;
+		lv->lat[lv->nlat++] = timefmt_mono_ns() - lv->current_recv;
 	}
 	if (strcmp(r->kind, "order") == 0 && leg >= 0)
 		print_signal(lv, s, leg, r);
@@ -317,7 +308,8 @@ should_stop(struct live *lv, int64_t t0)
 		    "SIGINT" : "SIGTERM");
 		return 1;
 	}
-	if (lv->lo->duration_ns > 0 && mono_ns() - t0 >= lv->lo->duration_ns)
+	if (lv->lo->duration_ns > 0 &&
+	    timefmt_mono_ns() - t0 >= lv->lo->duration_ns)
 		return 1;
 	return lv->lo->once && lv->live_bars > 0;
 }
@@ -345,7 +337,7 @@ loop(struct live *lv, const struct plugin *pl, const struct params *params,
     const struct session_options *opt, char **cause)
 {
 	struct feed_bar *buf = xcalloc(LIVE_TAKE_MAX, sizeof *buf);
-	int64_t t0 = mono_ns();
+	int64_t t0 = timefmt_mono_ns();
 	long got, k;
 	int rc = 0;
 
@@ -364,7 +356,8 @@ loop(struct live *lv, const struct plugin *pl, const struct params *params,
 			    start_session(lv, pl, params, opt, cause);
 		if (rc == 0 && lv->started)
 			rc = release(lv, cause);
-		if (lv->lo->summary_ns > 0 && mono_ns() >= lv->next_summary) {
+		if (lv->lo->summary_ns > 0 &&
+		    timefmt_mono_ns() >= lv->next_summary) {
 			summary(lv);
 			lv->next_summary += lv->lo->summary_ns;
 		}

@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <time.h>
 
 #define NS_PER_SEC INT64_C(1000000000)
 
@@ -268,4 +269,25 @@ timefmt_timedelta(int64_t ns, char *buf, size_t size)
 	    ns < 0 ? " +" : " ", (int)(sec / 3600), (int)(sec / 60 % 60),
 	    (int)(sec % 60), frac);
 	return buf;
+}
+
+static int64_t
+clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+timefmt_mono_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+int64_t
+timefmt_wall_ns(void)
+{
+	return clock_ns(CLOCK_REALTIME);
 }

@@ -18,6 +18,10 @@ int timefmt_parse(const char *s, size_t len, int64_t *ns);
 /* Days since the epoch -> civil date, and back (proleptic Gregorian). */
 void timefmt_civil(int64_t days, int *year, int *month, int *day);
 int64_t timefmt_days(int year, int month, int day);
+/* The clocks, in ns: CLOCK_MONOTONIC (intervals, deadlines) and
+ * CLOCK_REALTIME (since the epoch, UTC).  Any thread. */
+int64_t timefmt_mono_ns(void);
+int64_t timefmt_wall_ns(void);
 /* Floor of ns / TIMEFMT_NS_PER_DAY (also right for times before 1970). */
 int64_t timefmt_day_of(int64_t ns);
 /* 0 = Monday ... 6 = Sunday, like pandas' dayofweek. */

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "log.h"
+#include "timefmt.h"
 #include "xmalloc.h"
 
 #define PROTOCOL_NAME "tradehost-ws"
@@ -81,15 +81,6 @@ struct ws_loop {
 	int stopping;			/* loop thread: no more callbacks */
 	uint64_t rng;
 };
-
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static int
 on_loop_thread(struct ws_loop *l)
@@ -199,7 +190,7 @@ conn_lost(struct ws_conn *c, const char *reason)
 	set_state(c, CONN_IDLE);
 	if (c->loop->stopping)
 		return;
-	if (was_open && mono_ns() - c->opened_ns >=
+	if (was_open && timefmt_mono_ns() - c->opened_ns >=
 	    (int64_t)c->backoff_max * 1000000)
 		c->attempt = 0;
 	log_info("ws %s: %s", c->log_url, reason);
@@ -226,7 +217,7 @@ static void
 alive_fire(lws_sorted_usec_list_t *sul)
 {
 	struct ws_conn *c = lws_container_of(sul, struct ws_conn, alive_sul);
-	int64_t now = mono_ns(), wait_ns;
+	int64_t now = timefmt_mono_ns(), wait_ns;
 
 	if (c->state != CONN_OPEN || c->kill_reason != NULL)
 		return;
@@ -288,7 +279,7 @@ dial(struct ws_conn *c)
 static void
 established(struct ws_conn *c, struct lws *wsi)
 {
-	int64_t now = mono_ns();
+	int64_t now = timefmt_mono_ns();
 
 	c->wsi = wsi;
 	c->opened_ns = c->last_rx_ns = now;
@@ -346,7 +337,8 @@ deliver(struct ws_conn *c, const char *data, size_t len, int binary)
 	atomic_fetch_add_explicit(&c->messages, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&c->bytes, len, memory_order_relaxed);
 	if (c->cb.on_message != NULL)
-		c->cb.on_message(c->arg, c, data, len, binary, mono_ns());
+		c->cb.on_message(c->arg, c, data, len, binary,
+		    timefmt_mono_ns());
 }
 
 /* Appends a fragment to the message being reassembled, or marks it for
@@ -374,7 +366,7 @@ receive(struct ws_conn *c, struct lws *wsi, const char *in, size_t len)
 {
 	int final = lws_is_final_fragment(wsi);
 
-	c->last_rx_ns = mono_ns();
+	c->last_rx_ns = timefmt_mono_ns();
 	c->ping_outstanding = 0;
 	if (c->state != CONN_OPEN)
 		return;
@@ -513,7 +505,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		receive(c, wsi, in, len);
 		return 0;
 	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
-		c->last_rx_ns = mono_ns();
+		c->last_rx_ns = timefmt_mono_ns();
 		c->ping_outstanding = 0;
 		return 0;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
@@ -616,7 +608,7 @@ ws_loop_start(char **cause)
 		return NULL;
 	}
 	pthread_mutex_init(&l->lock, NULL);
-	l->rng = (uint64_t)mono_ns() | 1;
+	l->rng = (uint64_t)timefmt_mono_ns() | 1;
 	if (start_thread(&l->thread, loop_main, l) != 0) {
 		*cause = xstrdup("ws: cannot start the loop thread");
 		lws_context_destroy(l->ctx);
