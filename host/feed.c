@@ -354,29 +354,33 @@ subscribe_all(struct feed *f)
 static void
 backfill(struct feed *f)
 {
-	int64_t from[64], now;
-	size_t k, n = f->opt.nsymbols < 64 ? f->opt.nsymbols : 64;
+	size_t k, n = f->opt.nsymbols;
+	int64_t *from, now;
 
 	if (!(f->conn.cb->caps & TH_CONN_HISTORY))
 		return;
+	/* INT64_MIN: no gap to fill (no bar yet, or the first history is
+	 * still due and its bars wait anyway). */
+	from = xcalloc(n, sizeof *from);
 	pthread_mutex_lock(&f->lock);
 	now = clock_locked(f);
 	for (k = 0; k < n; k++) {
-		from[k] = f->sym[k].last;
-		if (from[k] != INT64_MIN && f->sym[k].history_ok)
+		from[k] = f->sym[k].history_ok ? f->sym[k].last : INT64_MIN;
+		if (from[k] != INT64_MIN)
 			f->sym[k].backfilling = 1;
 	}
 	pthread_mutex_unlock(&f->lock);
-	for (k = 0; k < n; k++)
-		if (f->sym[k].backfilling) {
-			log_info("%s: backfilling %s after the reconnect",
-			    f->conn.name, f->opt.symbols[k]);
-			if (connector_history(&f->conn,
-			    connector_provider_symbol(&f->conn, k), f->ask,
-			    from[k] + f->gran, now + f->gran) != TH_OK)
-				sink_history_done(f,
-				    f->opt.symbols[k], 0);
-		}
+	for (k = 0; k < n; k++) {
+		if (from[k] == INT64_MIN)
+			continue;
+		log_info("%s: backfilling %s after the reconnect",
+		    f->conn.name, f->opt.symbols[k]);
+		if (connector_history(&f->conn,
+		    connector_provider_symbol(&f->conn, k), f->ask,
+		    from[k] + f->gran, now + f->gran) != TH_OK)
+			sink_history_done(f, f->opt.symbols[k], 0);
+	}
+	free(from);
 }
 
 static void
