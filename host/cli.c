@@ -83,6 +83,16 @@ cli_usage(FILE *out)
 	    "                 [--trades FILE.csv] [--equity FILE.csv] "
 	    "[--list-params]\n"
 	    "                 [--reload-at BAR[,BAR...]] [--keep-plugins]\n"
+	    "                 [--feed NAME|PATH --symbols A,... "
+	    "[--feed-setting NAME=VALUE]...\n"
+	    "                  [--granularity G] [--history N] [--clock TIME] "
+	    "[--poll SEC]\n"
+	    "                  [--grace SEC] [--stale SEC] [--summary SEC] "
+	    "[--duration MIN]\n"
+	    "                  [--once] [--journal DIR | --no-journal] "
+	    "[--rest-url URL]\n"
+	    "                  [--stream-url URL]] [--replay DIR] "
+	    "[--list-granularities]\n"
 	    "                 [-v|--verbose] [-q|--quiet] [-h|--help] "
 	    "[--version]\n"
 	    "Runs a strategy plugin over market data (the built-in demo data "
@@ -90,8 +100,9 @@ cli_usage(FILE *out)
 	    "statistics.  See tradehost(1) and\ntradehost.conf(5).\n", out);
 }
 
-static int
-parse_number(const char *opt, const char *text, double *out, char **cause)
+int
+cli_parse_number(const char *opt, const char *text, double *out,
+    char **cause)
 {
 	char *end;
 
@@ -104,17 +115,18 @@ parse_number(const char *opt, const char *text, double *out, char **cause)
 	return 0;
 }
 
-static int
-parse_count(const char *opt, const char *text, int64_t *out, char **cause)
+int
+cli_parse_count(const char *opt, const char *text, int64_t min, int64_t *out,
+    char **cause)
 {
 	char *end;
 	long long v;
 
 	errno = 0;
 	v = strtoll(text, &end, 10);
-	if (*text == '\0' || *end != '\0' || errno == ERANGE || v < 1) {
-		*cause = xasprintf("--%s: not a whole number >= 1: '%s'", opt,
-		    text);
+	if (*text == '\0' || *end != '\0' || errno == ERANGE || v < min) {
+		*cause = xasprintf("--%s: not a whole number >= %lld: '%s'",
+		    opt, (long long)min, text);
 		return -1;
 	}
 	*out = v;
@@ -131,15 +143,15 @@ parse_commission(const char *text, struct broker_config *b, char **cause)
 
 	if (comma == NULL) {
 		b->commission_fixed = 0;
-		return parse_number("commission", text, &b->commission_rate,
+		return cli_parse_number("commission", text, &b->commission_rate,
 		    cause);
 	}
 	fixed = xstrndup(text, (size_t)(comma - text));
-	rc = parse_number("commission", fixed, &b->commission_fixed, cause);
+	rc = cli_parse_number("commission", fixed, &b->commission_fixed, cause);
 	free(fixed);
 	if (rc < 0)
 		return -1;
-	return parse_number("commission", comma + 1, &b->commission_rate,
+	return cli_parse_number("commission", comma + 1, &b->commission_rate,
 	    cause);
 }
 
@@ -195,10 +207,12 @@ apply_option(struct cli_options *o, int c, const char *arg, char **cause)
 	case OPT_DATA: return apply_data(o, arg, cause);
 	case OPT_SYMBOLS: return settings_set_symbols(s, arg, cause);
 	case OPT_PARAM: settings_add_param(s, arg); return 0;
-	case OPT_CASH: return parse_number("cash", arg, &b->cash, cause);
+	case OPT_CASH: return cli_parse_number("cash", arg, &b->cash, cause);
 	case OPT_COMMISSION: return parse_commission(arg, b, cause);
-	case OPT_SPREAD: return parse_number("spread", arg, &b->spread, cause);
-	case OPT_MARGIN: return parse_number("margin", arg, &b->margin, cause);
+	case OPT_SPREAD: return cli_parse_number("spread", arg, &b->spread,
+	    cause);
+	case OPT_MARGIN: return cli_parse_number("margin", arg, &b->margin,
+	    cause);
 	case OPT_TRADE_ON_CLOSE: b->trade_on_close = 1; return 0;
 	case OPT_HEDGING: b->hedging = 1; return 0;
 	case OPT_EXCLUSIVE: b->exclusive_orders = 1; return 0;
@@ -206,9 +220,9 @@ apply_option(struct cli_options *o, int c, const char *arg, char **cause)
 	case OPT_STATE: settings_set_string(&s->state_path, arg); return 0;
 	case OPT_AUDIT: settings_set_string(&s->audit_path, arg); return 0;
 	case OPT_LOG_FILE: settings_set_string(&s->log_file, arg); return 0;
-	case OPT_EPISODES: return parse_count("episodes", arg,
+	case OPT_EPISODES: return cli_parse_count("episodes", arg, 1,
 	    &s->train_episodes, cause);
-	case OPT_VALIDATION: return parse_number("validation", arg,
+	case OPT_VALIDATION: return cli_parse_number("validation", arg,
 	    &s->train_validation, cause);
 	case OPT_SELECT: settings_set_string(&s->train_select, arg); return 0;
 	case OPT_MODEL: settings_set_string(&s->model_path, arg); return 0;

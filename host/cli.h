@@ -4,6 +4,7 @@
 #ifndef TH_CLI_H
 #define TH_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "journal.h"
@@ -36,6 +37,12 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char **cause)
 	__attribute__((warn_unused_result));
 void cli_free(struct cli_options *o);
 void cli_usage(FILE *out);
+/* An option's finite number, or a whole number >= min.  Return 0, or -1
+ * with *cause "--OPT: not a number: 'TEXT'". */
+int cli_parse_number(const char *opt, const char *text, double *out,
+    char **cause) __attribute__((warn_unused_result));
+int cli_parse_count(const char *opt, const char *text, int64_t min,
+    int64_t *out, char **cause) __attribute__((warn_unused_result));
 /* Runs the program; returns the exit code. */
 int cli_main(int argc, char **argv);
 

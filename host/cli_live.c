@@ -1,47 +1,26 @@
 #include "cli_live.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "connector.h"
 #include "journal.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
+/* Seconds (or minutes): a number >= 0. */
 static int
 seconds(const char *opt, const char *text, double *out, char **cause)
 {
-	char *end;
-
-	errno = 0;
-	*out = strtod(text, &end);
-	if (*text == '\0' || *end != '\0' || errno == ERANGE ||
-	    !isfinite(*out) || *out < 0) {
-		*cause = xasprintf("--%s: not a number >= 0: '%s'", opt, text);
+	if (cli_parse_number(opt, text, out, cause) < 0)
 		return -1;
-	}
-	return 0;
-}
-
-static int
-history(const char *text, int64_t *out, char **cause)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(text, &end, 10);
-	if (*text == '\0' || *end != '\0' || errno == ERANGE || v < 0) {
-		*cause = xasprintf("--history: not a whole number >= 0: '%s'",
-		    text);
-		return -1;
-	}
-	*out = v;
-	return 0;
+	if (*out >= 0)
+		return 0;
+	*cause = xasprintf("--%s: must be >= 0, got '%s'", opt, text);
+	return -1;
 }
 
 int
@@ -53,8 +32,8 @@ cli_live_apply(struct settings *s, int c, const char *arg, char **cause)
 	case OPT_FEED: settings_set_string(&l->feed, arg); return 0;
 	case OPT_FEED_SETTING:
 		if (strchr(arg, '=') == NULL || *arg == '=') {
-			*cause = xasprintf("--feed-setting: expected NAME=VALUE, "
-			    "got '%s'", arg);
+			*cause = xasprintf("--feed-setting: expected "
+			    "NAME=VALUE, got '%s'", arg);
 			return -1;
 		}
 		settings_add_conn(s, arg);
@@ -64,7 +43,8 @@ cli_live_apply(struct settings *s, int c, const char *arg, char **cause)
 	case OPT_GRANULARITY:
 		settings_set_string(&l->granularity, arg);
 		return 0;
-	case OPT_HISTORY: return history(arg, &l->history, cause);
+	case OPT_HISTORY: return cli_parse_count("history", arg, 0,
+	    &l->history, cause);
 	case OPT_CLOCK: settings_set_string(&l->clock, arg); return 0;
 	case OPT_POLL: return seconds("poll", arg, &l->poll, cause);
 	case OPT_GRACE: return seconds("grace", arg, &l->grace, cause);

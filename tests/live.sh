@@ -205,6 +205,28 @@ if [ "$(cat "$tmp/rc")" = 1 ] && grep -q 'not a connector' "$tmp/err"; then
 else
 	bad "a strategy given as a feed is refused"
 fi
+for bad in "--poll -1:--poll: must be >= 0, got '-1'" \
+    "--history x:--history: not a whole number >= 0: 'x'" \
+    "--feed-setting token:--feed-setting: expected NAME=VALUE, got 'token'" \
+    "--clock noon:--clock: not a time: 'noon'"; do
+	# shellcheck disable=SC2086
+	run --plugin "$sma" --feed binance --symbols BTCUSDT --no-journal \
+	    ${bad%%:*}
+	want=${bad#*:}
+	if [ "$(cat "$tmp/rc")" != 0 ] && grep -qF -- "$want" "$tmp/err"; then
+		ok "refused: ${bad%%:*}"
+	else
+		bad "refused: ${bad%%:*}"
+	fi
+done
+run --plugin "$sma" --feed binance --symbols BTCUSDT --no-journal \
+    --replay "$tmp/nothing"
+if [ "$(cat "$tmp/rc")" = 2 ] && grep -q 'nothing/journal.meta: No such file' \
+    "$tmp/err"; then
+	ok "--replay of a directory that is no journal is refused"
+else
+	bad "--replay of a directory that is no journal is refused"
+fi
 run --plugin "$sma" --list-granularities --feed finnhub
 if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'finnhub (native): none' \
     "$tmp/out"; then
