@@ -255,8 +255,10 @@ runner=$!
 await "$tmp/j9/orders.csv"
 pid=$(pgrep -n -f "journal $tmp/j9")
 i=0
+# Spread over the stream, so that many of them land between bars.
 while [ $i -lt 1000 ] && [ -n "$pid" ] && kill -HUP "$pid" 2>/dev/null; do
 	i=$((i + 1))
+	sleep 0.002
 done
 wait "$runner"
 reloads=$(grep -c 'reload: gen' "$tmp/err")
