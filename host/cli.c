@@ -91,8 +91,13 @@ cli_usage(FILE *out)
 	    "[--duration MIN]\n"
 	    "                  [--once] [--journal DIR | --no-journal] "
 	    "[--rest-url URL]\n"
-	    "                  [--stream-url URL]] [--replay DIR] "
-	    "[--list-granularities]\n"
+	    "                  [--stream-url URL]\n"
+	    "                  [--broker NAME|PATH --live [--yes] "
+	    "[--broker-setting NAME=VALUE]...\n"
+	    "                   [--broker-rest-url URL] [--broker-stream-url "
+	    "URL]\n"
+	    "                   [--limit-timeout SEC] [--order-poll SEC]]]\n"
+	    "                 [--replay DIR] [--list-granularities]\n"
 	    "                 [-v|--verbose] [-q|--quiet] [-h|--help] "
 	    "[--version]\n"
 	    "Runs a strategy plugin over market data (the built-in demo data "
@@ -752,6 +757,11 @@ run(const struct cli_options *o, char **cause)
 	if (s->live.feed != NULL && s->live.replay == NULL) {
 		if (run_session(o, &pl, &params, NULL, cause) == 0)
 			rc = CLI_EXIT_OK;
+		goto out;
+	}
+	if (s->live.broker != NULL || s->live.send_orders) {
+		*cause = xstrdup("--broker and --live need a live feed "
+		    "(--feed); a backtest fills on the simulated broker");
 		goto out;
 	}
 	if (load_legs(s, &legs, cause) < 0)

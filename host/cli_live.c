@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "connector.h"
@@ -23,6 +24,44 @@ seconds(const char *opt, const char *text, double *out, char **cause)
 	return -1;
 }
 
+static int
+assignment(const char *opt, const char *arg, char **cause)
+{
+	if (strchr(arg, '=') != NULL && *arg != '=')
+		return 0;
+	*cause = xasprintf("--%s: expected NAME=VALUE, got '%s'", opt, arg);
+	return -1;
+}
+
+/* The real broker's options. */
+static int
+apply_broker(struct settings *s, int c, const char *arg, char **cause)
+{
+	struct live_settings *l = &s->live;
+
+	switch (c) {
+	case OPT_BROKER: settings_set_string(&l->broker, arg); return 0;
+	case OPT_BROKER_SETTING:
+		if (assignment("broker-setting", arg, cause) < 0)
+			return -1;
+		settings_add_broker_conn(s, arg);
+		return 0;
+	case OPT_BROKER_REST_URL:
+		settings_set_string(&l->broker_rest_url, arg);
+		return 0;
+	case OPT_BROKER_STREAM_URL:
+		settings_set_string(&l->broker_stream_url, arg);
+		return 0;
+	case OPT_LIMIT_TIMEOUT: return seconds("limit-timeout", arg,
+	    &l->limit_timeout, cause);
+	case OPT_ORDER_POLL: return seconds("order-poll", arg, &l->order_poll,
+	    cause);
+	case OPT_LIVE: l->send_orders = 1; return 0;
+	case OPT_YES: l->yes = 1; return 0;
+	}
+	return 1;
+}
+
 int
 cli_live_apply(struct settings *s, int c, const char *arg, char **cause)
 {
@@ -31,11 +70,8 @@ cli_live_apply(struct settings *s, int c, const char *arg, char **cause)
 	switch (c) {
 	case OPT_FEED: settings_set_string(&l->feed, arg); return 0;
 	case OPT_FEED_SETTING:
-		if (strchr(arg, '=') == NULL || *arg == '=') {
-			*cause = xasprintf("--feed-setting: expected "
-			    "NAME=VALUE, got '%s'", arg);
+		if (assignment("feed-setting", arg, cause) < 0)
 			return -1;
-		}
 		settings_add_conn(s, arg);
 		return 0;
 	case OPT_REST_URL: settings_set_string(&l->rest_url, arg); return 0;
@@ -58,7 +94,7 @@ cli_live_apply(struct settings *s, int c, const char *arg, char **cause)
 	case OPT_REPLAY: settings_set_string(&l->replay, arg); return 0;
 	case OPT_LIST_GRANULARITIES: l->list_granularities = 1; return 0;
 	}
-	return 1;
+	return apply_broker(s, c, arg, cause);
 }
 
 int
@@ -177,12 +213,83 @@ fill_options(const struct settings *s, int quiet, struct live_options *lo,
 	return 0;
 }
 
+/* The operator says "yes" on the terminal, or --yes said it for a
+ * service.  The banner names where the orders go, so that a live account
+ * is never mistaken for a paper one. */
+static int
+confirm(const struct settings *s, const char *url, char **cause)
+{
+	char line[64];
+	size_t k;
+
+	fprintf(stderr, "tradehost: LIVE TRADING: the orders of %s for",
+	    s->plugin);
+	for (k = 0; k < s->nsymbols; k++)
+		fprintf(stderr, "%s %s", k ? "," : "", s->symbols[k]);
+	fprintf(stderr, " go to %s at %s\n", s->live.broker, url);
+	if (s->live.yes)
+		return 0;
+	if (!isatty(STDIN_FILENO)) {
+		*cause = xstrdup("--live: no terminal to confirm on; pass --yes "
+		    "to send real orders without asking (services)");
+		return -1;
+	}
+	fputs("Type \"yes\" to send real orders: ", stderr);
+	fflush(stderr);
+	if (fgets(line, sizeof line, stdin) != NULL &&
+	    strcmp(line, "yes\n") == 0)
+		return 0;
+	*cause = xstrdup("--live: not confirmed; no order was sent");
+	return -1;
+}
+
+/* --broker and --live go together; the broker's REST URL is read off
+ * the connector for the banner. */
+static int
+broker_options(const struct settings *s, struct route_options *ro,
+    char **cause)
+{
+	const struct live_settings *l = &s->live;
+	struct connector c;
+	int rc;
+
+	if (l->broker == NULL && !l->send_orders)
+		return 0;
+	if (l->broker == NULL) {
+		*cause = xstrdup("--live: no broker to send orders to (use "
+		    "--broker NAME or live.broker)");
+		return -1;
+	}
+	if (!l->send_orders) {
+		*cause = xasprintf("--broker %s sends real orders: add --live "
+		    "to mean it (paper trading needs no broker)", l->broker);
+		return -1;
+	}
+	if (connector_load(l->broker, TH_PLUGIN_BROKER, &c, cause) < 0)
+		return -1;
+	rc = confirm(s, l->broker_rest_url ? l->broker_rest_url :
+	    c.cb->rest_url ? c.cb->rest_url : "its default URL", cause);
+	connector_unload(&c);
+	memset(ro, 0, sizeof *ro);
+	ro->connector = l->broker;
+	ro->settings = l->broker_conn;
+	ro->nsettings = l->nbroker_conn;
+	ro->rest_url = l->broker_rest_url;
+	ro->stream_url = l->broker_stream_url;
+	ro->symbols = (const char *const *)s->symbols;
+	ro->nsymbols = s->nsymbols;
+	ro->limit_timeout_ns = (int64_t)(l->limit_timeout * 1e9);
+	ro->poll_ns = (int64_t)(l->order_poll * 1e9);
+	return rc;
+}
+
 int
 cli_live_run(const struct settings *s, int quiet, const struct plugin *pl,
     const struct params *params, const struct session_options *so,
     live_report_fn report, void *report_arg, char **cause)
 {
 	struct live_options lo;
+	struct route_options ro;
 	struct session_options opt = *so;
 	char *journal = NULL;
 	int rc;
@@ -197,14 +304,16 @@ cli_live_run(const struct settings *s, int quiet, const struct plugin *pl,
 		    "yet (the journal records the session instead)");
 		return -1;
 	}
-	if (fill_options(s, quiet, &lo, &journal, cause) < 0)
+	if (broker_options(s, &ro, cause) < 0 ||
+	    fill_options(s, quiet, &lo, &journal, cause) < 0)
 		return -1;
-	opt.run.mode = TH_RUN_PAPER;
+	opt.run.mode = s->live.send_orders ? TH_RUN_LIVE : TH_RUN_PAPER;
+	lo.route = s->live.send_orders ? &ro : NULL;
 	if (!quiet)
-		fprintf(stderr, "tradehost: paper trading %zu symbol(s) on "
-		    "%s, %s bars%s%s\n", s->nsymbols, s->live.feed,
-		    lo.feed.granularity, journal ? "; journal " : "",
-		    journal ? journal : "");
+		fprintf(stderr, "tradehost: %s trading %zu symbol(s) on "
+		    "%s, %s bars%s%s\n", s->live.send_orders ? "live" :
+		    "paper", s->nsymbols, s->live.feed, lo.feed.granularity,
+		    journal ? "; journal " : "", journal ? journal : "");
 	rc = live_run(pl, params, &opt, &lo, report, report_arg, cause);
 	free(journal);
 	return rc;

@@ -464,6 +464,16 @@ connector_has_granularity(const struct connector *c, const char *g)
 	return st_;							\
 } while (0)
 
+/* The same for callbacks that take nothing but the state. */
+#define LOCKED0(c, member) do {						\
+	enum th_status st_ = TH_ERR_UNSUPPORTED;			\
+	pthread_mutex_lock(&(c)->lock);					\
+	if ((c)->cb->member != NULL)					\
+		st_ = (c)->cb->member(&(c)->pub, (c)->state);		\
+	pthread_mutex_unlock(&(c)->lock);				\
+	return st_;							\
+} while (0)
+
 enum th_status
 connector_history(struct connector *c, const char *provider,
     const char *granularity, int64_t start, int64_t end)
@@ -489,13 +499,7 @@ connector_stream_path(struct connector *c, const char *granularity,
 enum th_status
 connector_on_open(struct connector *c)
 {
-	enum th_status st = TH_ERR_UNSUPPORTED;
-
-	pthread_mutex_lock(&c->lock);
-	if (c->cb->on_open != NULL)
-		st = c->cb->on_open(&c->pub, c->state);
-	pthread_mutex_unlock(&c->lock);
-	return st;
+	LOCKED0(c, on_open);
 }
 
 enum th_status
@@ -509,6 +513,25 @@ enum th_status
 connector_on_message(struct connector *c, const char *data, size_t len)
 {
 	LOCKED(c, on_message, data, len);
+}
+
+enum th_status
+connector_submit(struct connector *c, const struct th_broker_order *o)
+{
+	LOCKED(c, submit, o);
+}
+
+enum th_status
+connector_cancel(struct connector *c, const char *client_id,
+    const char *broker_id)
+{
+	LOCKED(c, cancel, client_id, broker_id);
+}
+
+enum th_status
+connector_poll(struct connector *c)
+{
+	LOCKED0(c, poll);
 }
 
 char **

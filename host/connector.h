@@ -91,6 +91,12 @@ enum th_status connector_subscribe(struct connector *c, const char *provider,
     const char *granularity);
 enum th_status connector_on_message(struct connector *c, const char *data,
     size_t len);
+/* Brokers: an order, a cancellation, a poll of the orders' states. */
+enum th_status connector_submit(struct connector *c,
+    const struct th_broker_order *o);
+enum th_status connector_cancel(struct connector *c, const char *client_id,
+    const char *broker_id);
+enum th_status connector_poll(struct connector *c);
 /* The connector's extra headers as a NULL-terminated array (caller frees
  * with connector_free_headers); NULL when it has none. */
 char **connector_headers(struct connector *c);

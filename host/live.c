@@ -14,6 +14,7 @@
 #define LIVE_TAKE_MAX 4096
 #define LIVE_WAIT_MS 100
 #define LIVE_MAX_LATENCIES ((size_t)1 << 24)
+#define LIVE_DRAIN_NS 5000000000LL	/* for the broker's last answers */
 
 static volatile sig_atomic_t stop_signal;
 
@@ -47,6 +48,11 @@ struct live {
 	int64_t next_summary;
 	uint64_t messages;
 	double msg_seconds;
+	struct route route;
+	int routing;
+	char *broker_journal;		/* broker.csv in the journal */
+	double *fill_units;		/* per leg: paper fills of this step
+					 * that no broker order mirrors yet */
 };
 
 static void
@@ -90,6 +96,52 @@ print_signal(struct live *lv, const struct session *s, int leg,
 	fputc('\n', stderr);
 }
 
+/*
+ * A real broker: orders go out as they are placed; a paper fill of an
+ * order that did not (a stop entry, a stop-loss or take-profit) goes out
+ * at market after the step, netted per symbol.
+ */
+
+static void
+placed(void *arg, const struct session *s, size_t leg, const struct order *o,
+    const char *kind)
+{
+	struct live *lv = arg;
+	double units;
+
+	(void)kind;
+	if (!lv->routing || o->stop != 0)
+		return;
+	units = broker_estimate_units(&s->legs[leg].broker, o->size);
+	(void)route_send(&lv->route, leg, units, o->limit != 0 ? o->limit :
+	    NAN, o->id, s->now);
+}
+
+static void
+mirror(struct live *lv, int leg, const struct audit_row *r)
+{
+	if (r->order_id == 0 || route_has(&lv->route, r->order_id)) {
+		if (strcmp(r->kind, "cancel") == 0 && r->order_id != 0)
+			route_cancel(&lv->route, r->order_id);
+		return;
+	}
+	if (strcmp(r->kind, "fill") == 0)
+		lv->fill_units[leg] += r->side * r->size;
+}
+
+static void
+send_fills(struct live *lv)
+{
+	size_t k;
+
+	for (k = 0; lv->routing && k < lv->n; k++)
+		if (lv->fill_units[k] != 0) {
+			(void)route_send(&lv->route, k, lv->fill_units[k],
+			    NAN, 0, lv->last_step);
+			lv->fill_units[k] = 0;
+		}
+}
+
 static void
 observe(void *arg, const struct session *s, int leg,
     const struct audit_row *r)
@@ -100,6 +152,8 @@ observe(void *arg, const struct session *s, int leg,
 
 	if (lv->journaling)
 		journal_row(&lv->journal, r);
+	if (lv->routing && leg >= 0)
+		mirror(lv, leg, r);
 	if (decision && lv->current_recv != 0 &&
 	    lv->nlat < LIVE_MAX_LATENCIES) {
 		if (lv->nlat == lv->caplat) {
@@ -239,6 +293,7 @@ release(struct live *lv, char **cause)
 		lv->last_step = t;
 		if (session_advance(&lv->s, cause) < 0)
 			return -1;
+		send_fills(lv);
 		if (lv->lo->once)
 			break;
 	}
@@ -266,6 +321,7 @@ start_session(struct live *lv, const struct plugin *pl,
 		return -1;
 	so.observe = observe;
 	so.observe_arg = lv;
+	so.placed = placed;
 	so.min_start = lv->history;
 	if (session_init(&lv->s, pl, params, lv->lo->feed.symbols,
 	    (const struct frame *const *)lv->frames, lv->n, &so, cause) < 0)
@@ -356,6 +412,8 @@ loop(struct live *lv, const struct plugin *pl, const struct params *params,
 			    start_session(lv, pl, params, opt, cause);
 		if (rc == 0 && lv->started)
 			rc = release(lv, cause);
+		if (rc == 0 && lv->routing)
+			rc = route_pump(&lv->route, cause);
 		if (lv->lo->summary_ns > 0 &&
 		    timefmt_mono_ns() >= lv->next_summary) {
 			summary(lv);
@@ -412,8 +470,42 @@ live_free(struct live *lv)
 	free(lv->pend);
 	free(lv->history);
 	free(lv->lat);
+	free(lv->fill_units);
+	free(lv->broker_journal);
+	if (lv->routing)
+		route_stop(&lv->route);
 	if (lv->journaling)
 		journal_close(&lv->journal);
+}
+
+static int
+start_route(struct live *lv, char **cause)
+{
+	struct route_options ro = *lv->lo->route;
+
+	if (lv->journaling)
+		ro.journal_path = lv->broker_journal = xasprintf(
+		    "%s/broker.csv", lv->lo->journal_dir);
+	ro.quiet = lv->lo->quiet;
+	/* route_stop undoes a partial start too. */
+	lv->routing = 1;
+	lv->fill_units = xcalloc(lv->n, sizeof *lv->fill_units);
+	return route_start(&lv->route, &ro, cause);
+}
+
+/* The broker's last answers, then its positions beside the paper ones. */
+static void
+finish_route(struct live *lv)
+{
+	double *paper = xcalloc(lv->n, sizeof *paper);
+	size_t k;
+
+	route_drain(&lv->route, LIVE_DRAIN_NS);
+	for (k = 0; k < lv->n; k++)
+		paper[k] = broker_position_size(&lv->s.legs[k].broker);
+	if (!lv->lo->quiet)
+		route_report(&lv->route, paper, stderr);
+	free(paper);
 }
 
 int
@@ -448,6 +540,10 @@ live_run(const struct plugin *pl, const struct params *params,
 		}
 		lv.journaling = 1;
 	}
+	if (lo->route != NULL && start_route(&lv, cause) < 0) {
+		feed_stop(&lv.feed);
+		goto out;
+	}
 	rc = loop(&lv, pl, params, opt, cause);
 	feed_throughput(&lv.feed, &lv.messages, &lv.msg_seconds);
 	feed_stop(&lv.feed);
@@ -460,6 +556,8 @@ live_run(const struct plugin *pl, const struct params *params,
 	}
 	rc = session_end(&lv.s, rc, stop_signal ? "signal" : "stopped", cause);
 	print_latency(&lv);
+	if (lv.routing)
+		finish_route(&lv);
 	if (rc == 0 && report != NULL)
 		rc = report(report_arg, &lv.s, cause);
 out:

@@ -173,6 +173,26 @@ live_change(const struct live_settings *a, const struct live_settings *b)
 	return 0;
 }
 
+/* Does the real broker's setting differ?  Its transport is not
+ * restarted either. */
+static int
+route_change(const struct live_settings *a, const struct live_settings *b)
+{
+	size_t k;
+
+	if (!same_str(a->broker, b->broker) ||
+	    !same_str(a->broker_rest_url, b->broker_rest_url) ||
+	    !same_str(a->broker_stream_url, b->broker_stream_url) ||
+	    a->limit_timeout != b->limit_timeout ||
+	    a->order_poll != b->order_poll ||
+	    a->nbroker_conn != b->nbroker_conn)
+		return 1;
+	for (k = 0; k < a->nbroker_conn; k++)
+		if (strcmp(a->broker_conn[k], b->broker_conn[k]) != 0)
+			return 1;
+	return 0;
+}
+
 /* The first file setting that differs, or NULL. */
 static const char *
 file_change(const struct settings *a, const struct settings *b)
@@ -188,7 +208,8 @@ file_change(const struct settings *a, const struct settings *b)
 	if (a->json != b->json || !same_str(a->trades_path, b->trades_path) ||
 	    !same_str(a->equity_path, b->equity_path))
 		return "report";
-	if (live_change(&a->live, &b->live))
+	if (live_change(&a->live, &b->live) ||
+	    route_change(&a->live, &b->live))
 		return "live";
 	if (a->train_episodes != b->train_episodes ||
 	    a->train_validation != b->train_validation ||

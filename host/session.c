@@ -153,6 +153,9 @@ hook_placed(void *arg, struct instance *in, const struct order *o,
 
 	audit(s, "order", l->symbol, o->size > 0 ? 1 : -1, fabs(o->size),
 	    price, o->id, kind);
+	if (s->opt.placed != NULL)
+		s->opt.placed(s->opt.observe_arg, s, (size_t)(l - s->legs), o,
+		    kind);
 }
 
 static int

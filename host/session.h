@@ -50,6 +50,11 @@ struct session_options {
 	void (*observe)(void *arg, const struct session *s, int leg,
 	    const struct audit_row *row);
 	void *observe_arg;
+	/* Sees every order that passed the gate and was queued, as it is
+	 * placed ("entry", "close" or "flatten"): live sessions route it
+	 * to a real broker.  Called with observe_arg; NULL = none. */
+	void (*placed)(void *arg, const struct session *s, size_t leg,
+	    const struct order *o, const char *kind);
 	const size_t *min_start;	/* NULL, or per leg the first bar
 					 * next() may see: bars before it are
 					 * history, for warm-up only (live

@@ -25,6 +25,8 @@ settings_init(struct settings *s)
 	s->live.history = 100;
 	s->live.grace = 2;
 	s->live.summary = 60;
+	s->live.limit_timeout = 30;
+	s->live.order_poll = 5;
 }
 
 static void
@@ -95,6 +97,12 @@ settings_free(struct settings *s)
 	free(s->live.clock);
 	free(s->live.journal);
 	free(s->live.replay);
+	for (k = 0; k < s->live.nbroker_conn; k++)
+		free(s->live.broker_conn[k]);
+	free(s->live.broker_conn);
+	free(s->live.broker);
+	free(s->live.broker_rest_url);
+	free(s->live.broker_stream_url);
 	free(s->reload_at);
 	memset(s, 0, sizeof *s);
 }
@@ -343,10 +351,21 @@ settings_check(const struct settings *s, char **cause)
 	return check_data(s, cause);
 }
 
+static void
+add_string(char ***v, size_t *n, const char *text)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = xstrdup(text);
+}
+
 void
 settings_add_conn(struct settings *s, const char *assignment)
 {
-	s->live.conn = xreallocarray(s->live.conn, s->live.nconn + 1,
-	    sizeof *s->live.conn);
-	s->live.conn[s->live.nconn++] = xstrdup(assignment);
+	add_string(&s->live.conn, &s->live.nconn, assignment);
+}
+
+void
+settings_add_broker_conn(struct settings *s, const char *assignment)
+{
+	add_string(&s->live.broker_conn, &s->live.nbroker_conn, assignment);
 }

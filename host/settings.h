@@ -56,6 +56,16 @@ struct live_settings {
 	int no_journal;
 	char *replay;			/* a journal to replay (backtest) */
 	int list_granularities;
+	/* A real broker (route.c) */
+	char *broker;			/* connector; NULL = paper only */
+	char **broker_conn;		/* its "name=value" settings */
+	size_t nbroker_conn;
+	char *broker_rest_url;		/* NULL = the connector's default */
+	char *broker_stream_url;
+	double limit_timeout;		/* seconds, default 30; 0 = never */
+	double order_poll;		/* seconds, default 5 */
+	int send_orders;		/* --live: command line only */
+	int yes;			/* --yes: no confirmation */
 };
 
 struct settings {
@@ -114,6 +124,7 @@ struct settings {
 void settings_init(struct settings *s);
 void settings_free(struct settings *s);
 void settings_add_conn(struct settings *s, const char *assignment);
+void settings_add_broker_conn(struct settings *s, const char *assignment);
 
 /* The setters own their copies and replace any earlier value, so that the
  * command line overrides the file. */
