@@ -650,8 +650,9 @@ feed_take(struct feed *f, struct feed_bar *out, size_t max, int timeout_ms,
 	poll_due(f);
 	pthread_mutex_lock(&f->lock);
 	by_clock(f);
-	if (f->qlen == 0 && f->failure == NULL && timeout_ms > 0)
+	if (f->qlen == 0 && f->failure == NULL && !f->woken && timeout_ms > 0)
 		wait_locked(f, timeout_ms);
+	f->woken = 0;
 	if (f->failure != NULL) {
 		*cause = xasprintf("%s: %s", f->conn.name, f->failure);
 		pthread_mutex_unlock(&f->lock);
@@ -664,6 +665,15 @@ feed_take(struct feed *f, struct feed_bar *out, size_t max, int timeout_ms,
 	}
 	pthread_mutex_unlock(&f->lock);
 	return (long)n;
+}
+
+void
+feed_wake(struct feed *f)
+{
+	pthread_mutex_lock(&f->lock);
+	f->woken = 1;
+	pthread_cond_signal(&f->cond);
+	pthread_mutex_unlock(&f->lock);
 }
 
 void

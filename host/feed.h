@@ -77,6 +77,7 @@ struct feed {
 					 * feed_take last closed bars by it */
 	uint64_t messages;		/* stream messages received */
 	int64_t first_msg, last_msg;	/* their monotonic receipt times */
+	int woken;			/* feed_wake() was called */
 };
 
 /* Loads the connector, starts the transport and asks for the history.
@@ -89,6 +90,9 @@ int feed_start(struct feed *f, const struct feed_options *opt, char **cause)
  * error. */
 long feed_take(struct feed *f, struct feed_bar *out, size_t max,
     int timeout_ms, char **cause);
+/* [any thread] Ends feed_take's wait now (other work for the engine,
+ * such as a broker's answer, is due). */
+void feed_wake(struct feed *f);
 /* Has every symbol's initial history arrived (or failed)? */
 int feed_history_done(struct feed *f);
 /* The feed clock, ns since the epoch. */

@@ -478,6 +478,12 @@ live_free(struct live *lv)
 		journal_close(&lv->journal);
 }
 
+static void
+wake_engine(void *arg)
+{
+	feed_wake(arg);
+}
+
 static int
 start_route(struct live *lv, char **cause)
 {
@@ -487,6 +493,8 @@ start_route(struct live *lv, char **cause)
 		ro.journal_path = lv->broker_journal = xasprintf(
 		    "%s/broker.csv", lv->lo->journal_dir);
 	ro.quiet = lv->lo->quiet;
+	ro.wake = wake_engine;
+	ro.wake_arg = &lv->feed;
 	/* route_stop undoes a partial start too. */
 	lv->routing = 1;
 	lv->fill_units = xcalloc(lv->n, sizeof *lv->fill_units);

@@ -107,6 +107,8 @@ sink_order_update(void *arg, const struct th_order_update *u)
 	d->filled = u->filled_qty;
 	d->avg = u->avg_price;
 	pthread_mutex_unlock(&r->lock);
+	if (r->opt.wake != NULL)
+		r->opt.wake(r->opt.wake_arg);
 }
 
 static void
@@ -118,6 +120,8 @@ sink_fail(void *arg, const char *reason)
 	if (r->failure == NULL)
 		r->failure = xstrdup(reason);
 	pthread_mutex_unlock(&r->lock);
+	if (r->opt.wake != NULL)
+		r->opt.wake(r->opt.wake_arg);
 }
 
 static int

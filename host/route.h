@@ -39,6 +39,9 @@ struct route_options {
 					 * while one is working; 0 = 5 s */
 	const char *journal_path;	/* broker.csv to write; NULL = none */
 	int quiet;			/* no console lines */
+	void (*wake)(void *arg);	/* [transport threads] an answer is
+					 * waiting for route_pump; may be NULL */
+	void *wake_arg;
 };
 
 /* One order sent to the broker.  state 0 = sent, not yet acknowledged. */

@@ -9,34 +9,7 @@
 set -u
 
 . "$(dirname "$0")/shlib.sh"
-replayd=${TH_REPLAYD:-tests/replayd}
 fixtures=${TH_LIVE_FIXTURES:-tests/fixtures/live}
-pids=""
-trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
-
-# serve NAME ARGS...: starts replayd in the background; PORT is its port.
-serve() {
-	name=$1
-	shift
-	"$replayd" --idle-exit 20 --port-file "$tmp/$name.port" "$@" \
-	    2>"$tmp/$name.log" &
-	pids="$pids $!"
-	i=0
-	while [ ! -s "$tmp/$name.port" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	PORT=$(cat "$tmp/$name.port")
-}
-
-# await FILE: waits up to 30 s for FILE to appear.
-await() {
-	i=0
-	while [ ! -e "$1" ] && [ $i -lt 600 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-}
 
 # live ARGS...: a paper session of sma.so(3, 8) for 2.4 seconds.
 live() {
