@@ -201,6 +201,30 @@ api_order_update(th_conn *cx, const struct th_order_update *u)
 }
 
 static void
+api_position(th_conn *cx, const char *symbol, double qty, double avg_price)
+{
+	struct connector *c = conn(cx);
+	const char *sym = host_symbol(c, symbol);
+
+	if (sym == NULL) {
+		log_info("%s: the account also holds %g %s, which this session "
+		    "does not trade", c->name, qty, symbol ? symbol : "?");
+		return;
+	}
+	if (isfinite(qty) && c->sink->position != NULL)
+		c->sink->position(c->sink_arg, sym, qty, avg_price);
+}
+
+static void
+api_positions_done(th_conn *cx, int ok)
+{
+	struct connector *c = conn(cx);
+
+	if (c->sink->positions_done != NULL)
+		c->sink->positions_done(c->sink_arg, ok);
+}
+
+static void
 api_fail(th_conn *cx, const char *reason)
 {
 	struct connector *c = conn(cx);
@@ -226,6 +250,8 @@ static const struct th_conn_api conn_api = {
 	.history_done = api_history_done,
 	.order_update = api_order_update,
 	.fail = api_fail,
+	.position = api_position,
+	.positions_done = api_positions_done,
 };
 
 /*
@@ -306,7 +332,12 @@ connector_load(const char *path, enum th_plugin_kind kind,
 	out->handle = h;
 	out->path = file;
 	out->desc = d;
-	out->cb = d->connector;
+	/* The host's copy: members past the connector's struct_size (an
+	 * older minor version) read as NULL. */
+	memcpy(&out->table, d->connector, d->connector->struct_size <
+	    sizeof out->table ? d->connector->struct_size :
+	    sizeof out->table);
+	out->cb = &out->table;
 	out->name = xstrdup(d->name);
 	pthread_mutex_init(&out->lock, NULL);
 	return 0;
@@ -532,6 +563,12 @@ enum th_status
 connector_poll(struct connector *c)
 {
 	LOCKED0(c, poll);
+}
+
+enum th_status
+connector_positions(struct connector *c)
+{
+	LOCKED0(c, positions);
 }
 
 char **

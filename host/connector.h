@@ -24,6 +24,9 @@ struct connector_sink {
 	void (*history_done)(void *arg, const char *symbol, int ok);
 	void (*order_update)(void *arg, const struct th_order_update *u);
 	void (*fail)(void *arg, const char *reason);
+	void (*position)(void *arg, const char *symbol, double qty,
+	    double avg_price);
+	void (*positions_done)(void *arg, int ok);
 };
 
 struct connector {
@@ -31,7 +34,8 @@ struct connector {
 	void *handle;
 	char *path;
 	const struct th_plugin *desc;
-	const struct th_connector *cb;
+	const struct th_connector *cb;	/* &table */
+	struct th_connector table;	/* the plugin's, zero past its size */
 	char *name;
 	void *state;
 	int opened;
@@ -97,6 +101,7 @@ enum th_status connector_submit(struct connector *c,
 enum th_status connector_cancel(struct connector *c, const char *client_id,
     const char *broker_id);
 enum th_status connector_poll(struct connector *c);
+enum th_status connector_positions(struct connector *c);
 /* The connector's extra headers as a NULL-terminated array (caller frees
  * with connector_free_headers); NULL when it has none. */
 char **connector_headers(struct connector *c);

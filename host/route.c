@@ -12,6 +12,7 @@
 
 #define ROUTE_POLL_NS 5000000000LL
 #define ROUTE_DRAIN_STEP_US 20000
+#define ROUTE_POSITIONS_NS 10000000000LL
 
 /* A broker's answer, copied off the transport thread. */
 struct route_update {
@@ -171,11 +172,48 @@ sink_http(void *arg, const struct th_http *req)
 	return 0;
 }
 
+static size_t
+symbol_index(const struct route *r, const char *symbol)
+{
+	size_t k;
+
+	for (k = 0; k < r->opt.nsymbols; k++)
+		if (strcmp(r->opt.symbols[k], symbol) == 0)
+			break;
+	return k;
+}
+
+static void
+sink_position(void *arg, const char *symbol, double qty, double avg)
+{
+	struct route *r = arg;
+	size_t k = symbol_index(r, symbol);
+
+	(void)avg;
+	pthread_mutex_lock(&r->lock);
+	if (k < r->opt.nsymbols && r->positions == 0)
+		r->start[k] = qty;
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void
+sink_positions_done(void *arg, int ok)
+{
+	struct route *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->positions == 0)
+		r->positions = ok ? 1 : -1;
+	pthread_mutex_unlock(&r->lock);
+}
+
 static const struct connector_sink route_sink = {
 	.send = sink_send,
 	.http = sink_http,
 	.order_update = sink_order_update,
 	.fail = sink_fail,
+	.position = sink_position,
+	.positions_done = sink_positions_done,
 };
 
 static void
@@ -261,6 +299,42 @@ start_stream(struct route *r, char **cause)
 	return rc;
 }
 
+/* The account's positions before any order: the session starts flat on
+ * paper whatever the account holds, and says so. */
+static void
+read_positions(struct route *r)
+{
+	int64_t end = timefmt_mono_ns() + ROUTE_POSITIONS_NS;
+	int state = 0;
+	size_t k;
+
+	if (connector_positions(&r->conn) != TH_OK) {
+		log_warn("%s: cannot read the account's positions; the broker "
+		    "positions below count this session's fills only",
+		    r->conn.name);
+		return;
+	}
+	while (state == 0 && timefmt_mono_ns() < end) {
+		usleep(ROUTE_DRAIN_STEP_US);
+		pthread_mutex_lock(&r->lock);
+		state = r->positions;
+		pthread_mutex_unlock(&r->lock);
+	}
+	if (state != 1) {
+		log_warn("%s: the account's positions could not be read%s",
+		    r->conn.name, state == 0 ? " in 10 s" : "");
+		return;
+	}
+	for (k = 0; k < r->opt.nsymbols; k++) {
+		r->position[k] = r->start[k];
+		if (r->start[k] != 0)
+			log_warn("%s: the account holds %g %s already; the "
+			    "paper book starts flat, so the strategy does not "
+			    "see them", r->conn.name, r->start[k],
+			    r->opt.symbols[k]);
+	}
+}
+
 int
 route_start(struct route *r, const struct route_options *opt, char **cause)
 {
@@ -268,6 +342,7 @@ route_start(struct route *r, const struct route_options *opt, char **cause)
 	r->opt = *opt;
 	pthread_mutex_init(&r->lock, NULL);
 	r->position = xcalloc(opt->nsymbols, sizeof *r->position);
+	r->start = xcalloc(opt->nsymbols, sizeof *r->start);
 	/* Client ids must be unique across the account's sessions. */
 	snprintf(r->tag, sizeof r->tag, "th%lx%lx",
 	    (unsigned long)(timefmt_wall_ns() / 1000000 % 0xfffffffffLL),
@@ -290,6 +365,7 @@ route_start(struct route *r, const struct route_options *opt, char **cause)
 	r->headers = connector_headers(&r->conn);
 	if ((r->http = http_start(cause)) == NULL)
 		return -1;
+	read_positions(r);
 	r->next_poll = timefmt_mono_ns() + (opt->poll_ns > 0 ? opt->poll_ns :
 	    ROUTE_POLL_NS);
 	return start_stream(r, cause);
@@ -323,6 +399,7 @@ route_stop(struct route *r)
 	}
 	free(r->orders);
 	free(r->position);
+	free(r->start);
 	free(r->failure);
 	if (r->journal != NULL)
 		fclose(r->journal);
@@ -647,8 +724,13 @@ route_report(const struct route *r, const double *paper, FILE *out)
 	    (unsigned long long)c->canceled, (unsigned long long)c->rejected,
 	    (unsigned long long)c->duplicates,
 	    (unsigned long long)c->fallbacks);
-	for (k = 0; k < r->opt.nsymbols; k++)
-		fprintf(out, "   %-8s broker position %g, paper position %g%s\n",
-		    r->opt.symbols[k], r->position[k], paper[k],
-		    r->position[k] != paper[k] ? "  (they differ)" : "");
+	for (k = 0; k < r->opt.nsymbols; k++) {
+		fprintf(out, "   %-8s broker position %g", r->opt.symbols[k],
+		    r->position[k]);
+		if (r->start[k] != 0)
+			fprintf(out, " (%g held at the start)", r->start[k]);
+		fprintf(out, ", paper position %g%s\n", paper[k],
+		    r->position[k] - r->start[k] != paper[k] ?
+		    "  (they differ)" : "");
+	}
 }

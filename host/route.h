@@ -85,7 +85,10 @@ struct route {
 	struct route_order *orders;	/* [engine] every order sent */
 	size_t norders, caporders;
 	double *position;		/* [engine] per symbol, signed units
-					 * filled at the broker */
+					 * held at the broker */
+	double *start;			/* per symbol, held at the start */
+	int positions;			/* [lock] the start's positions: 0 =
+					 * asked, 1 = read, -1 = failed */
 	char tag[24];			/* makes client ids unique */
 	uint64_t seq;
 	int64_t next_poll;
@@ -94,8 +97,9 @@ struct route {
 };
 
 /* Loads and opens the connector, starts its transport (its own
- * WebSocket loop and HTTP thread) and opens the journal.  Returns 0, or
- * -1 with *cause. */
+ * WebSocket loop and HTTP thread), opens the journal and reads the
+ * account's positions (waiting up to 10 s for them, so that they are
+ * those from before any order).  Returns 0, or -1 with *cause. */
 int route_start(struct route *r, const struct route_options *opt,
     char **cause) __attribute__((warn_unused_result));
 /* Sends an order of units (signed, whole) for symbol k at limit (NaN =

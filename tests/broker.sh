@@ -4,8 +4,9 @@
 # Every paper order is mirrored at the broker and the positions agree; a
 # limit order that does not fill in time is canceled and sent at market;
 # an identical order still working is kept back; a stop-loss or
-# take-profit exit goes at market; the keys are never written; and the
-# operator must say --live and confirm it.
+# take-profit exit goes at market; the keys are never written; positions
+# held before the session are read; and the operator must say --live and
+# confirm it.
 set -u
 
 . "$(dirname "$0")/shlib.sh"
@@ -154,6 +155,22 @@ if command -v script >/dev/null 2>&1 &&
 	    bad "terminal confirmation"; }
 else
 	echo "SKIP: no script(1) or no pseudo-terminal: no confirmation test"
+fi
+
+# 6. Positions held before the session: read at the start, reported, and
+#    kept apart from the paper comparison.
+feed_and_broker 300
+wsc=${TH_WSCLIENT:-tests/wsclient}
+"$wsc" --http POST "http://127.0.0.1:$BROKER/v2/orders" -d '{"symbol":"BTCUSDT","qty":"3","side":"buy","type":"market","time_in_force":"day","client_order_id":"before"}' >/dev/null 2>&1
+live "$sma" 0.04 --param fast=3 --param slow=8 --live --yes --no-journal
+if [ "$(cat "$tmp/rc")" = 0 ] &&
+    grep -q 'the account holds 3 BTCUSDT already' "$tmp/err" &&
+    grep -q 'broker position [0-9-]* (3 held at the start), paper position' \
+    "$tmp/err" && ! grep -q 'they differ' "$tmp/err" &&
+    grep -q '^http GET /v2/positions' "$tmp/req.log"; then
+	ok "positions held before the session are read and kept apart"
+else
+	bad "positions at the start"
 fi
 
 finish

@@ -59,6 +59,10 @@ static struct {
 	size_t ndone;
 	char fails[CAP][TEXT];
 	size_t nfails;
+	char pos_symbols[CAP][TEXT];
+	double pos_qty[CAP], pos_avg[CAP];
+	size_t npos;
+	int positions_done;	/* 0 = not yet, 1 = ok, -1 = failed */
 	char logs[CAP][TEXT];
 	enum th_log_level levels[CAP];
 	size_t nlogs;
@@ -219,6 +223,24 @@ fake_fail(th_conn *cx, const char *reason)
 	copy(rec.fails[rec.nfails++], TEXT, reason);
 }
 
+static void
+fake_position(th_conn *cx, const char *symbol, double qty, double avg)
+{
+	(void)cx;
+	ck_assert_uint_lt(rec.npos, CAP);
+	copy(rec.pos_symbols[rec.npos], TEXT, symbol);
+	rec.pos_qty[rec.npos] = qty;
+	rec.pos_avg[rec.npos++] = avg;
+}
+
+static void
+fake_positions_done(th_conn *cx, int ok)
+{
+	(void)cx;
+	ck_assert_int_eq(rec.positions_done, 0);
+	rec.positions_done = ok ? 1 : -1;
+}
+
 static const struct th_conn_api fake_api = {
 	.struct_size = sizeof(struct th_conn_api),
 	.abi_major = TH_ABI_MAJOR,
@@ -235,6 +257,8 @@ static const struct th_conn_api fake_api = {
 	.history_done = fake_history_done,
 	.order_update = fake_order_update,
 	.fail = fake_fail,
+	.position = fake_position,
+	.positions_done = fake_positions_done,
 };
 
 static th_conn cx = { &fake_api };
@@ -284,7 +308,7 @@ load(const char *name)
 	desc = dlsym(handle, "th_plugin_entry");
 	ck_assert_msg(desc != NULL, "%s: no th_plugin_entry", path);
 	ck_assert_uint_eq(desc->abi_major, 1);
-	ck_assert_uint_eq(desc->abi_minor, 3);
+	ck_assert_uint_eq(desc->abi_minor, TH_ABI_MINOR);
 	ck_assert_uint_eq(desc->struct_size, sizeof(struct th_plugin));
 	ck_assert_str_eq(desc->name, name);
 	conn = desc->connector;
@@ -1404,6 +1428,43 @@ START_TEST(broker_poll)
 }
 END_TEST
 
+/* GET /v2/positions: signed quantities (a short one is negative, also
+ * when only "side" says so), then done; a bad answer is a failed read. */
+START_TEST(broker_positions)
+{
+	alpaca_keys();
+	start("alpaca_broker");
+	ck_assert_int_eq(conn->positions(&cx, state), TH_OK);
+	ck_assert_str_eq(rec.http[0].method, "GET");
+	ck_assert_str_eq(rec.http[0].url, REST "/v2/positions");
+	ck_assert_int_eq(rec.http[0].purpose, TH_HTTP_POSITIONS);
+	ck_assert_int_eq(respond(TH_HTTP_POSITIONS, NULL, 200, "["
+	    "{\"symbol\":\"AAPL\",\"qty\":\"3\",\"side\":\"long\","
+	    "\"avg_entry_price\":\"150.25\"},"
+	    "{\"symbol\":\"MSFT\",\"qty\":\"-2\",\"side\":\"short\","
+	    "\"avg_entry_price\":\"400\"},"
+	    "{\"symbol\":\"TSLA\",\"qty\":\"5\",\"side\":\"short\","
+	    "\"avg_entry_price\":null}]"), TH_OK);
+	ck_assert_uint_eq(rec.npos, 3);
+	ck_assert_str_eq(rec.pos_symbols[0], "AAPL");
+	ck_assert_double_eq(rec.pos_qty[0], 3);
+	ck_assert_double_eq(rec.pos_avg[0], 150.25);
+	ck_assert_double_eq(rec.pos_qty[1], -2);
+	ck_assert_double_eq(rec.pos_qty[2], -5);
+	ck_assert(isnan(rec.pos_avg[2]));
+	ck_assert_int_eq(rec.positions_done, 1);
+	rec.positions_done = 0;
+	ck_assert_int_eq(respond(TH_HTTP_POSITIONS, NULL, 200,
+	    "[{\"symbol\":\"AAPL\"}]"), TH_ERR_INVALID);
+	ck_assert_int_eq(rec.positions_done, -1);
+	rec.positions_done = 0;
+	ck_assert_int_eq(respond(TH_HTTP_POSITIONS, NULL, 401,
+	    "{\"message\":\"unauthorized\"}"), TH_OK);
+	ck_assert_int_eq(rec.positions_done, -1);
+	ck_assert_uint_eq(rec.nfails, 1);
+}
+END_TEST
+
 START_TEST(broker_no_keys)
 {
 	load("alpaca_broker");
@@ -1518,6 +1579,7 @@ connectors_suite(void)
 	add(s, "broker_cancel", broker_cancel, 1);
 	add(s, "broker_stream", broker_stream, 1);
 	add(s, "broker_poll", broker_poll, 1);
+	add(s, "broker_positions", broker_positions, 1);
 	add(s, "broker_no_keys", broker_no_keys, 1);
 	return s;
 }
