@@ -501,19 +501,22 @@ start_route(struct live *lv, char **cause)
 	return route_start(&lv->route, &ro, cause);
 }
 
-/* The broker's last answers, then its positions beside the paper ones. */
-static void
-finish_route(struct live *lv)
+/* The broker's last answers, then its positions beside the paper ones.
+ * Returns -1 with *cause when the broker failed. */
+static int
+finish_route(struct live *lv, char **cause)
 {
 	double *paper = xcalloc(lv->n, sizeof *paper);
 	size_t k;
+	int rc;
 
-	route_drain(&lv->route, LIVE_DRAIN_NS);
+	rc = route_drain(&lv->route, LIVE_DRAIN_NS, cause);
 	for (k = 0; k < lv->n; k++)
 		paper[k] = broker_position_size(&lv->s.legs[k].broker);
 	if (!lv->lo->quiet)
 		route_report(&lv->route, paper, stderr);
 	free(paper);
+	return rc;
 }
 
 int
@@ -522,8 +525,9 @@ live_run(const struct plugin *pl, const struct params *params,
     live_report_fn report, void *report_arg, char **cause)
 {
 	struct live lv;
+	char *drain_cause = NULL;
 	size_t k;
-	int rc = -1;
+	int rc = -1, broker_rc;
 
 	memset(&lv, 0, sizeof lv);
 	lv.lo = lo;
@@ -564,10 +568,16 @@ live_run(const struct plugin *pl, const struct params *params,
 	}
 	rc = session_end(&lv.s, rc, stop_signal ? "signal" : "stopped", cause);
 	print_latency(&lv);
-	if (lv.routing)
-		finish_route(&lv);
+	broker_rc = lv.routing ? finish_route(&lv, &drain_cause) : 0;
 	if (rc == 0 && report != NULL)
 		rc = report(report_arg, &lv.s, cause);
+	/* The statistics first: the paper session itself was fine. */
+	if (rc == 0 && broker_rc < 0) {
+		*cause = drain_cause;
+		drain_cause = NULL;
+		rc = -1;
+	}
+	free(drain_cause);
 out:
 	live_free(&lv);
 	return rc;

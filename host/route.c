@@ -299,6 +299,21 @@ start_stream(struct route *r, char **cause)
 	return rc;
 }
 
+/* Has the connector given up (a refused key)?  Then -1 with *cause. */
+static int
+failed(struct route *r, char **cause)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&r->lock);
+	if (r->failure != NULL) {
+		*cause = xasprintf("%s: %s", r->conn.name, r->failure);
+		rc = -1;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
 /* The account's positions before any order: the session starts flat on
  * paper whatever the account holds, and says so. */
 static void
@@ -366,6 +381,8 @@ route_start(struct route *r, const struct route_options *opt, char **cause)
 	if ((r->http = http_start(cause)) == NULL)
 		return -1;
 	read_positions(r);
+	if (failed(r, cause))
+		return -1;
 	r->next_poll = timefmt_mono_ns() + (opt->poll_ns > 0 ? opt->poll_ns :
 	    ROUTE_POLL_NS);
 	return start_stream(r, cause);
@@ -505,7 +522,14 @@ route_send(struct route *r, size_t k, double units, double limit,
 	int side = units > 0 ? 1 : -1;
 	const struct route_order *twin;
 	double qty = trunc(fabs(units));
+	char *cause = NULL;
 
+	if (failed(r, &cause)) {
+		log_error("%s %s %g not sent: %s", r->opt.symbols[k],
+		    side_name(side), qty, cause);
+		free(cause);
+		return -1;
+	}
 	if (qty < 1) {
 		log_warn("%s: order %llu rounds to 0 units at the broker: not "
 		    "sent", r->opt.symbols[k], (unsigned long long)paper_id);
@@ -661,20 +685,15 @@ route_pump(struct route *r, char **cause)
 	n = r->nupd;
 	r->upd = NULL;
 	r->nupd = r->capupd = 0;
-	if (r->failure != NULL) {
-		*cause = xasprintf("%s: %s", r->conn.name, r->failure);
-		pthread_mutex_unlock(&r->lock);
-		for (k = 0; k < n; k++)
-			update_free(&upd[k]);
-		free(upd);
-		return -1;
-	}
 	pthread_mutex_unlock(&r->lock);
+	/* What arrived before a failure is still the broker's word. */
 	for (k = 0; k < n; k++) {
 		apply(r, &upd[k]);
 		update_free(&upd[k]);
 	}
 	free(upd);
+	if (failed(r, cause))
+		return -1;
 	timeouts(r, now);
 	if (now >= r->next_poll) {
 		if (route_working(r) > 0)
@@ -685,12 +704,12 @@ route_pump(struct route *r, char **cause)
 	return 0;
 }
 
-void
-route_drain(struct route *r, int64_t timeout_ns)
+int
+route_drain(struct route *r, int64_t timeout_ns, char **cause)
 {
 	int64_t end = timefmt_mono_ns() + timeout_ns;
-	char *cause = NULL;
 	size_t k;
+	int rc = 0;
 
 	while (route_working(r) > 0 && timefmt_mono_ns() < end) {
 		/* Market orders fill by themselves; a limit order is only
@@ -698,17 +717,16 @@ route_drain(struct route *r, int64_t timeout_ns)
 		for (k = 0; k < r->norders; k++)
 			if (!isnan(r->orders[k].limit))
 				request_cancel(r, &r->orders[k], 0);
-		if (route_pump(r, &cause) < 0)
+		if ((rc = route_pump(r, cause)) < 0)
 			break;
 		usleep(ROUTE_DRAIN_STEP_US);
 	}
-	if (cause != NULL) {
-		log_error("%s", cause);
-		free(cause);
-	}
+	if (rc == 0)
+		rc = failed(r, cause);
 	if (route_working(r) > 0)
 		log_warn("%s: %zu order(s) still working at the broker after "
 		    "the session", r->conn.name, route_working(r));
+	return rc;
 }
 
 void

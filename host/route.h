@@ -118,8 +118,10 @@ void route_cancel(struct route *r, uint64_t paper_id);
 int route_pump(struct route *r, char **cause)
 	__attribute__((warn_unused_result));
 /* At the end: cancels the working limit orders and waits up to
- * timeout_ns for every order's final state. */
-void route_drain(struct route *r, int64_t timeout_ns);
+ * timeout_ns for every order's final state.  Returns 0, or -1 with *cause
+ * when the connector failed (now or earlier). */
+int route_drain(struct route *r, int64_t timeout_ns, char **cause)
+	__attribute__((warn_unused_result));
 /* Orders still working. */
 size_t route_working(const struct route *r);
 /* The closing summary: counts and, per symbol, the broker's position
