@@ -678,6 +678,8 @@ run_session(const struct cli_options *o, struct plugin *pl,
 		if (journal_check_open(&jc, s->live.replay, cause) < 0)
 			goto out;
 		so.min_start = o->replay.history;
+		so.stale_log = o->replay.stale;
+		so.nstale_log = o->replay.nstale;
 		so.observe = check_replay_row;
 		so.observe_arg = &jc;
 	}

@@ -42,6 +42,9 @@ struct live {
 	uint64_t live_bars;
 	int64_t last_step;		/* time of the last live step */
 	int64_t current_recv;		/* receipt of the bar being processed */
+	int64_t current_clock;		/* the feed clock when its newest bar
+					 * was queued */
+	int *stale;			/* per symbol: stale at the last step */
 	int64_t *lat;			/* receipt -> order, ns */
 	size_t nlat, caplat;
 	int64_t next_summary;
@@ -216,6 +219,48 @@ drop_late(struct live *lv)
 		}
 }
 
+/* How long symbol k has gone without an update by the feed clock of the
+ * step at t: from the close of its newest bar to the time the step's
+ * newest bar was queued (so a backfilled bar is as old as it is, however
+ * fast the engine runs).  0 when within the stale limit. */
+static int64_t
+stale_seconds(const struct live *lv, size_t k)
+{
+	const struct frame *f = lv->frames[k];
+	int64_t age;
+
+	if (f->n == 0 || lv->lo->feed.stale_ns <= 0)
+		return 0;
+	age = lv->current_clock - (f->index[f->n - 1] + lv->feed.gran);
+	if (age <= lv->lo->feed.stale_ns)
+		return 0;
+	return age / INT64_C(1000000000) > 0 ? age / INT64_C(1000000000) : 1;
+}
+
+/* Tells the risk gate which symbols are stale at the step at t, and the
+ * journal, for the replay. */
+static void
+mark_stale(struct live *lv, int64_t t)
+{
+	int64_t secs;
+	size_t k;
+
+	for (k = 0; k < lv->n; k++) {
+		secs = stale_seconds(lv, k);
+		risk_set_stale(&lv->s.risk, k, secs);
+		if (secs > 0 && lv->journaling)
+			journal_stale(&lv->journal, t, lv->lo->feed.symbols[k],
+			    secs);
+		if (secs > 0 && !lv->stale[k])
+			log_warn("%s: stale: no update for %lld s; entries "
+			    "are refused while it lasts (risk.refuse_on_stale)",
+			    lv->lo->feed.symbols[k], (long long)secs);
+		else if (secs == 0 && lv->stale[k])
+			log_warn("%s: fresh data again", lv->lo->feed.symbols[k]);
+		lv->stale[k] = secs > 0;
+	}
+}
+
 static int
 release(struct live *lv, char **cause)
 {
@@ -226,6 +271,7 @@ release(struct live *lv, char **cause)
 	drop_late(lv);
 	while (releasable(lv, &t)) {
 		lv->current_recv = 0;
+		lv->current_clock = INT64_MIN;
 		for (k = 0; k < lv->n; k++) {
 			b = pend_front(&lv->pend[k]);
 			if (b == NULL || b->bar.time != t)
@@ -233,10 +279,13 @@ release(struct live *lv, char **cause)
 			append(lv, k, &b->bar);
 			if (b->recv_ns > lv->current_recv)
 				lv->current_recv = b->recv_ns;
+			if (b->clock_ns > lv->current_clock)
+				lv->current_clock = b->clock_ns;
 			pend_pop(&lv->pend[k]);
 		}
 		lv->live_bars++;
 		lv->last_step = t;
+		mark_stale(lv, t);
 		if (session_advance(&lv->s, cause) < 0)
 			return -1;
 		if (lv->lo->once)
@@ -411,6 +460,7 @@ live_free(struct live *lv)
 	free(lv->frames);
 	free(lv->pend);
 	free(lv->history);
+	free(lv->stale);
 	free(lv->lat);
 	if (lv->journaling)
 		journal_close(&lv->journal);
@@ -431,6 +481,7 @@ live_run(const struct plugin *pl, const struct params *params,
 	lv.frames = xcalloc(lv.n, sizeof *lv.frames);
 	lv.pend = xcalloc(lv.n, sizeof *lv.pend);
 	lv.history = xcalloc(lv.n, sizeof *lv.history);
+	lv.stale = xcalloc(lv.n, sizeof *lv.stale);
 	for (k = 0; k < lv.n; k++)
 		lv.frames[k] = frame_new(0, FRAME_INDEX_DATETIME,
 		    lo->feed.symbols[k]);

@@ -207,6 +207,7 @@ hook_gate(void *arg, struct instance *in, int side, double size,
 	o.positions_held = positions_held(s);
 	o.duplicate = is_duplicate(b, side * size, limit, stop);
 	o.time = s->now;
+	o.symbol = l->symbol;
 	if (risk_check(&s->risk, &o, reason) == 0)
 		return 0;
 	log_info("%s: order refused: %s", l->symbol, *reason);
@@ -268,6 +269,8 @@ session_init(struct session *s, const struct plugin *plugin,
 	s->acct.cash = opt->engine.broker.cash;
 	risk_init(&s->risk, opt->risk != NULL ? opt->risk :
 	    &(struct risk_config){ 0 }, n, s->datetime);
+	if (opt->stale_log != NULL)
+		risk_set_stale_log(&s->risk, opt->stale_log, opt->nstale_log);
 	for (k = 0; k < n; k++) {
 		struct session_leg *l = &s->legs[k];
 

@@ -54,6 +54,9 @@ struct session_options {
 					 * next() may see: bars before it are
 					 * history, for warm-up only (live
 					 * sessions and their replays) */
+	const struct risk_stale *stale_log; /* replays: the journal's stale
+					 * rows (risk_set_stale_log()) */
+	size_t nstale_log;
 	struct reload *reload;		/* NULL = no hot reload; else the
 					 * plugin, params and risk passed to
 					 * session_init() are the reload's */

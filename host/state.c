@@ -170,6 +170,7 @@ settings_hash(const struct session *s)
 	h = hash_double(h, r->trading_end);
 	h = hash_double(h, r->flatten_at);
 	h = hash_double(h, (double)r->max_orders_per_strategy_day);
+	h = hash_double(h, r->refuse_on_stale);
 	return hash_double(h, r->duplicate_guard);
 }
 

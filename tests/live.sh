@@ -61,11 +61,12 @@ same_bars() {
 }
 
 # 1. Binance klines: the closed ones are the bars, and the journal replays.
+#    (The clock starts at the fixture's day: its bars are not stale data.)
 serve binance --provider binance \
     --fixture "$fixtures/binance_btcusdt_1m.jsonl"
 live --feed binance --stream-url "ws://127.0.0.1:$PORT" \
     --rest-url "http://127.0.0.1:$PORT" --symbols BTCUSDT \
-    --journal "$tmp/j1"
+    --clock "2026-11-02 00:00:00" --journal "$tmp/j1"
 if [ "$(cat "$tmp/rc")" = 0 ] && same_bars \
     "$fixtures/binance_btcusdt_1m_expected_BTCUSDT.csv" \
     "$tmp/j1/bars/BTCUSDT.csv" &&
@@ -299,6 +300,49 @@ if [ "$(cat "$tmp/rc")" = 0 ] &&
 	ok "a reload changing the live section is refused, every bar kept"
 else
 	bad "a reload changing the live section is refused ($(cat "$tmp/diff"))"
+fi
+
+# 11. Stale data reaches the risk gate: the feed clock is hours past the
+#     bars the yahoo poll returns, so each step's data is stale, entries
+#     are refused (logged, audited, journaled) and the replay refuses the
+#     same; with risk.refuse_on_stale = false the same session trades.
+serve stale --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60
+live --feed yahoo --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
+    --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
+    --duration 0.05 --journal "$tmp/j11" --audit "$tmp/a11.csv"
+if [ "$(cat "$tmp/rc")" = 0 ] &&
+    grep -q 'AAPL: stale: no update for [0-9]* s; entries are refused' \
+    "$tmp/err" &&
+    grep -q 'refused  AAPL: stale_data: no update from AAPL for' "$tmp/err" &&
+    grep -q ',refused,AAPL,.*stale_data: no update from AAPL for [0-9]* s' \
+    "$tmp/j11/orders.csv" && ! grep -q ',order,' "$tmp/j11/orders.csv" &&
+    grep -q 'refused.*stale_data' "$tmp/a11.csv" &&
+    grep -q '^2026-11-02 15:[0-9:]*,AAPL,[0-9]*$' "$tmp/j11/stale.csv"; then
+	ok "stale data: entries refused with stale_data, audited, journaled"
+else
+	bad "stale data: entries refused with stale_data"
+fi
+run --replay "$tmp/j11" --cash 10000000
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'identical to the live session' \
+    "$tmp/err"; then
+	ok "replay of a stale session: the same refusals"
+else
+	bad "replay of a stale session: the same refusals"
+fi
+printf 'risk = { refuse_on_stale = false; };\n' >"$tmp/nostale.cfg"
+serve stale2 --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60
+live --config "$tmp/nostale.cfg" --feed yahoo \
+    --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
+    --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
+    --duration 0.05 --journal "$tmp/j11b"
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q ',order,AAPL,' \
+    "$tmp/j11b/orders.csv" && ! grep -q 'stale_data' "$tmp/j11b/orders.csv"
+then
+	ok "risk.refuse_on_stale = false: the stale session trades"
+else
+	bad "risk.refuse_on_stale = false: the stale session trades"
 fi
 
 finish
