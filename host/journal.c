@@ -149,6 +149,37 @@ journal_row(struct journal *j, const struct audit_row *r)
 	free(line);
 }
 
+int
+journal_keep_state(struct journal *j, const char *path, char **cause)
+{
+	FILE *in = fopen(path, "rb"), *out;
+	char buf[8192];
+	size_t n;
+	int bad;
+
+	if (in == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((out = create(j->dir, "state.resume", cause)) == NULL) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0 &&
+	    fwrite(buf, 1, n, out) == n)
+		;
+	bad = ferror(in) || ferror(out);
+	if (fclose(out) != 0)
+		bad = 1;
+	fclose(in);
+	if (bad)
+		*cause = xasprintf("%s/state.resume: cannot copy %s: %s",
+		    j->dir, path, strerror(errno));
+	return bad ? -1 : 0;
+}
+
 void
 journal_stale(struct journal *j, int64_t t, const char *symbol,
     int64_t seconds)
@@ -310,6 +341,12 @@ journal_read_meta(const char *dir, struct journal_meta *m, char **cause)
 	}
 	if (read_stale(dir, m, cause) < 0)
 		goto out;
+	free(path);
+	path = xasprintf("%s/state.resume", dir);
+	if (access(path, F_OK) == 0) {
+		m->resume = path;
+		path = NULL;
+	}
 	rc = 0;
 out:
 	if (fp != NULL)
@@ -330,6 +367,7 @@ journal_meta_free(struct journal_meta *m)
 	free(m->symbols);
 	free(m->history);
 	free(m->stale);
+	free(m->resume);
 	free(m->params);
 	free(m->plugin);
 	free(m->granularity);

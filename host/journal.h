@@ -2,7 +2,8 @@
  * directory: bars/SYMBOL.csv holds every bar the session processed (the
  * history first) in the CSV format tradehost reads, orders.csv every
  * order, fill, cancel and refusal, stale.csv the symbols the risk gate saw
- * stale at a step (a wall-clock fact a replay cannot recompute), and
+ * stale at a step (a wall-clock fact a replay cannot recompute),
+ * state.resume the state file a resumed session started from, and
  * journal.meta the symbols, how many
  * of their bars were history and the strategy that ran.  Replaying it
  * (tradehost --replay DIR) is a backtest over those bars whose first
@@ -43,6 +44,12 @@ void journal_bar(struct journal *j, size_t k, const struct agg_bar *b);
 /* Appends an order, fill, cancel or refused row; other kinds are not
  * decisions and are skipped. */
 void journal_row(struct journal *j, const struct audit_row *r);
+/* A session resuming from the state file at path keeps a copy of it as
+ * state.resume, for the replay to start where the session started.
+ * Nothing happens when path does not exist.  Returns 0, or -1 with
+ * *cause naming the file. */
+int journal_keep_state(struct journal *j, const char *path, char **cause)
+	__attribute__((warn_unused_result));
 /* Appends that symbol was stale for seconds at the step of bar time t. */
 void journal_stale(struct journal *j, int64_t t, const char *symbol,
     int64_t seconds);
@@ -61,6 +68,7 @@ struct journal_meta {
 	char **params;
 	size_t nparams;
 	char *granularity;
+	char *resume;			/* DIR/state.resume if there is one */
 	struct risk_stale *stale;	/* stale.csv, by time; none in a
 					 * journal without one */
 	size_t nstale;

@@ -8,6 +8,7 @@
 
 #include "journal.h"
 #include "log.h"
+#include "state.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -316,6 +317,10 @@ start_session(struct live *lv, const struct plugin *pl,
 	so.observe = observe;
 	so.observe_arg = lv;
 	so.min_start = lv->history;
+	so.state_live = 1;
+	if (so.state_path != NULL && lv->journaling &&
+	    journal_keep_state(&lv->journal, so.state_path, cause) < 0)
+		return -1;
 	if (session_init(&lv->s, pl, params, lv->lo->feed.symbols,
 	    (const struct frame *const *)lv->frames, lv->n, &so, cause) < 0)
 		return -1;
@@ -510,6 +515,11 @@ live_run(const struct plugin *pl, const struct params *params,
 		goto out;
 	}
 	rc = session_end(&lv.s, rc, stop_signal ? "signal" : "stopped", cause);
+	if (rc == 0 && opt->state_path != NULL) {
+		rc = state_save(&lv.s, cause);
+		if (rc == 0)
+			state_log(&lv.s, "saved to", opt->state_path);
+	}
 	print_latency(&lv);
 	if (rc == 0 && report != NULL)
 		rc = report(report_arg, &lv.s, cause);

@@ -653,12 +653,15 @@ note(struct session *s, const char *kind, const char *reason)
 int
 session_begin(struct session *s, char **cause)
 {
+	const char *from = s->opt.resume_path != NULL ? s->opt.resume_path :
+	    s->opt.state_path;
+
 	if (init_legs(s, cause) < 0)
 		return -1;
-	if (s->opt.state_path != NULL &&
-	    state_resume(s, s->opt.state_path, cause) < 0)
+	if (from != NULL && state_resume(s, from, cause) < 0)
 		return -1;
-	if (!s->resumed) {
+	/* A live session resumed starts its own timeline. */
+	if (!s->resumed || s->opt.state_live) {
 		int any;
 
 		s->now = next_time(s, &any);

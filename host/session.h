@@ -39,6 +39,11 @@ struct session_options {
 	const struct risk_config *risk;	/* NULL = no risk gate */
 	struct audit *audit;		/* NULL = no audit trail */
 	const char *state_path;		/* NULL = no state file */
+	const char *resume_path;	/* NULL, or a state file to resume
+					 * from without saving (the replay of
+					 * a resumed live session) */
+	int state_live;			/* the state is a live session's
+					 * (state.h) */
 	int state_fsync;
 	struct th_run_info run;		/* mode, episode, model path */
 	void *shared_state;		/* one symbol: a state block the caller

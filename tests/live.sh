@@ -345,4 +345,59 @@ else
 	bad "risk.refuse_on_stale = false: the stale session trades"
 fi
 
+# 12. A graceful stop saves the state file, and the next session resumes
+#     from it: the cash, the open trades (the stop comes after a fill)
+#     and pending orders, the audit sequence; its journal keeps the
+#     state it started from, so that its replay decides the same.
+serve state1 --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60
+statelive() {
+	run --plugin "$sma" --param fast=3 --param slow=8 --cash 10000000 \
+	    --summary 0 -v --feed yahoo --rest-url "http://127.0.0.1:$PORT" \
+	    --symbols AAPL --clock "2026-11-02 21:00:00" --history 400 \
+	    --poll 0.05 --stale 86400 --state "$tmp/s12" --audit "$tmp/a12.csv" \
+	    "$@"
+}
+statelive --journal "$tmp/j12a" &
+runner=$!
+i=0
+while ! grep -q ',fill,' "$tmp/j12a/orders.csv" 2>/dev/null &&
+    [ $i -lt 600 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+pid=$(pgrep -n -f "journal $tmp/j12a")
+[ -n "$pid" ] && kill -TERM "$pid"
+wait "$runner"
+saved=$(sed -n 's/.*state: saved to [^:]*: //p' "$tmp/err")
+last=$(awk -F, 'NR > 1 && $1 != "" { s = $1 } END { print s }' "$tmp/a12.csv")
+if [ "$(cat "$tmp/rc")" = 0 ] && [ -s "$tmp/s12" ] && [ -n "$saved" ] &&
+    grep -q '^Return \[%\]' "$tmp/out" &&
+    grep -q ',stop,,,,,,signal,' "$tmp/a12.csv"; then
+	ok "SIGTERM: statistics printed, state saved ($saved)"
+else
+	bad "SIGTERM: statistics printed, state saved"
+fi
+serve state2 --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60
+statelive --journal "$tmp/j12b" --duration 0.03
+resumed=$(sed -n 's/.*state: resumed from [^:]*: //p' "$tmp/err")
+first=$(awk -F, -v last="$last" \
+    'NR > 1 && $1 != "" && $1 > last { print $1; exit }' "$tmp/a12.csv")
+if [ "$(cat "$tmp/rc")" = 0 ] && [ -n "$saved" ] &&
+    [ "$resumed" = "$saved" ] && [ "$first" = $((last + 1)) ] &&
+    grep -q ',resume,,,,,,SmaCross,' "$tmp/a12.csv" &&
+    [ -s "$tmp/j12b/state.resume" ]; then
+	ok "restart: resumed with what was saved, audit seq $first follows $last"
+else
+	bad "restart: resumed '$resumed', saved '$saved', seq $first after $last"
+fi
+run --replay "$tmp/j12b" --cash 10000000
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'identical to the live session' \
+    "$tmp/err"; then
+	ok "replay of a resumed session starts from its state: the same orders"
+else
+	bad "replay of a resumed session: the same orders"
+fi
+
 finish
