@@ -333,24 +333,47 @@ start_session(struct live *lv, const struct plugin *pl,
 	return 0;
 }
 
+/* Trades of b entered on the UTC day of time t, open or closed since. */
+static size_t
+trades_on_day(const struct broker *b, int64_t t)
+{
+	int64_t day = timefmt_day_of(t);
+	const struct ptr_vec *v[2] = { &b->open, &b->closed };
+	size_t k, j, n = 0;
+
+	for (j = 0; j < 2; j++)
+		for (k = 0; k < v[j]->n; k++) {
+			const struct trade *tr = v[j]->v[k];
+
+			n += tr->entry_bar < b->data->n &&
+			    timefmt_day_of(b->data->index[tr->entry_bar]) == day;
+		}
+	return n;
+}
+
+/* The account, and per symbol its position, P&L and trades; "today" is
+ * the UTC day of the last step. */
 static void
 summary(struct live *lv)
 {
 	const struct session *s = &lv->s;
 	const struct broker *b0 = &s->legs[0].broker;
-	size_t k;
+	size_t k, today = 0;
 
 	if (lv->lo->quiet || !lv->started)
 		return;
-	fprintf(stderr, "-- %llu live bar(s)  equity %.2f  cash %.2f\n",
-	    (unsigned long long)lv->live_bars, broker_equity(b0),
-	    b0->acct->cash);
+	for (k = 0; k < s->nlegs; k++)
+		today += trades_on_day(&s->legs[k].broker, lv->last_step);
+	fprintf(stderr, "-- %llu live bar(s)  equity %.2f  cash %.2f  trades "
+	    "today %zu\n", (unsigned long long)lv->live_bars,
+	    broker_equity(b0), b0->acct->cash, today);
 	for (k = 0; k < s->nlegs; k++) {
 		const struct broker *b = &s->legs[k].broker;
 
 		fprintf(stderr, "   %-8s position %g  P&L %.2f  closed trades "
-		    "%zu\n", s->legs[k].symbol, broker_position_size(b),
-		    broker_position_pl(b), b->closed.n);
+		    "%zu  trades today %zu\n", s->legs[k].symbol,
+		    broker_position_size(b), broker_position_pl(b),
+		    b->closed.n, trades_on_day(b, lv->last_step));
 	}
 }
 
@@ -515,6 +538,8 @@ live_run(const struct plugin *pl, const struct params *params,
 		goto out;
 	}
 	rc = session_end(&lv.s, rc, stop_signal ? "signal" : "stopped", cause);
+	if (lo->summary_ns > 0 && lv.live_bars > 0)
+		summary(&lv);		/* the last word on the account */
 	if (rc == 0 && opt->state_path != NULL) {
 		rc = state_save(&lv.s, cause);
 		if (rc == 0)

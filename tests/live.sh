@@ -400,4 +400,23 @@ else
 	bad "replay of a resumed session: the same orders"
 fi
 
+# 13. The summary counts the trades entered today (the UTC day of the
+#     last bar), and one last summary follows the stop: its count is the
+#     journal's entry fills (the fixture is one day).
+serve today --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60
+run --plugin "$sma" --param fast=3 --param slow=8 --cash 10000000 \
+    --summary 0.5 --feed yahoo --rest-url "http://127.0.0.1:$PORT" \
+    --symbols AAPL --clock "2026-11-02 21:00:00" --history 400 \
+    --poll 0.05 --stale 86400 --duration 0.04 --journal "$tmp/j13"
+entries=$(grep -c ',fill,AAPL,.*,entry$' "$tmp/j13/orders.csv")
+said=$(sed -n 's/^-- .* trades today \([0-9]*\)$/\1/p' "$tmp/err" | tail -1)
+leg=$(sed -n 's/^   AAPL .* trades today \([0-9]*\)$/\1/p' "$tmp/err" | tail -1)
+if [ "$(cat "$tmp/rc")" = 0 ] && [ "$entries" -gt 0 ] &&
+    [ "$said" = "$entries" ] && [ "$leg" = "$entries" ]; then
+	ok "summary: trades today $said, the journal's $entries entries"
+else
+	bad "summary: trades today '$said' ('$leg'), $entries entries"
+fi
+
 finish
