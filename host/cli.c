@@ -683,6 +683,13 @@ run_session(const struct cli_options *o, struct plugin *pl,
 		if (journal_check_open(&jc, s->live.replay, cause) < 0)
 			goto out;
 		so.min_start = o->replay.history;
+		so.stale_log = o->replay.stale;
+		so.nstale_log = o->replay.nstale;
+		/* A resumed session's replay starts from the same state, and
+		 * the session's own state file is none of its business. */
+		so.state_path = NULL;
+		so.resume_path = o->replay.resume;
+		so.state_live = o->replay.resume != NULL;
 		so.observe = check_replay_row;
 		so.observe_arg = &jc;
 	}

@@ -299,11 +299,6 @@ cli_live_run(const struct settings *s, int quiet, const struct plugin *pl,
 		    "strategy.symbols)");
 		return -1;
 	}
-	if (s->state_path != NULL) {
-		*cause = xstrdup("--state is not supported in live sessions "
-		    "yet (the journal records the session instead)");
-		return -1;
-	}
 	if (broker_options(s, &ro, cause) < 0 ||
 	    fill_options(s, quiet, &lo, &journal, cause) < 0)
 		return -1;

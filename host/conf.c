@@ -130,6 +130,7 @@ static const struct conf_key risk_keys[] = {
 	KEY("max_orders_per_strategy_day", CONF_INT,
 	    risk.max_orders_per_strategy_day, RANGE_NONNEG),
 	KEY("duplicate_guard", CONF_BOOL, risk.duplicate_guard, 0),
+	KEY("refuse_on_stale", CONF_BOOL, risk.refuse_on_stale, 0),
 	KEY_END
 };
 

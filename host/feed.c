@@ -97,6 +97,7 @@ enqueue(struct feed *f, size_t k, const struct agg_bar *b, int64_t recv)
 	q->bar = *b;
 	q->history = !s->history_ok;
 	q->recv_ns = recv;
+	q->clock_ns = clock_locked(f);
 	s->last = b->time;
 	pthread_cond_signal(&f->cond);
 }

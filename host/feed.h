@@ -36,6 +36,8 @@ struct feed_bar {
 	struct agg_bar bar;
 	int history;			/* from the initial history */
 	int64_t recv_ns;		/* CLOCK_MONOTONIC when received */
+	int64_t clock_ns;		/* the feed clock when queued: how
+					 * late the bar came (stale data) */
 };
 
 struct feed_symbol {

@@ -8,6 +8,7 @@
 
 #include "journal.h"
 #include "log.h"
+#include "state.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -43,6 +44,9 @@ struct live {
 	uint64_t live_bars;
 	int64_t last_step;		/* time of the last live step */
 	int64_t current_recv;		/* receipt of the bar being processed */
+	int64_t current_clock;		/* the feed clock when its newest bar
+					 * was queued */
+	int *stale;			/* per symbol: stale at the last step */
 	int64_t *lat;			/* receipt -> order, ns */
 	size_t nlat, caplat;
 	int64_t next_summary;
@@ -270,6 +274,48 @@ drop_late(struct live *lv)
 		}
 }
 
+/* How long symbol k has gone without an update by the feed clock of the
+ * step at t: from the close of its newest bar to the time the step's
+ * newest bar was queued (so a backfilled bar is as old as it is, however
+ * fast the engine runs).  0 when within the stale limit. */
+static int64_t
+stale_seconds(const struct live *lv, size_t k)
+{
+	const struct frame *f = lv->frames[k];
+	int64_t age;
+
+	if (f->n == 0 || lv->lo->feed.stale_ns <= 0)
+		return 0;
+	age = lv->current_clock - (f->index[f->n - 1] + lv->feed.gran);
+	if (age <= lv->lo->feed.stale_ns)
+		return 0;
+	return age / INT64_C(1000000000) > 0 ? age / INT64_C(1000000000) : 1;
+}
+
+/* Tells the risk gate which symbols are stale at the step at t, and the
+ * journal, for the replay. */
+static void
+mark_stale(struct live *lv, int64_t t)
+{
+	int64_t secs;
+	size_t k;
+
+	for (k = 0; k < lv->n; k++) {
+		secs = stale_seconds(lv, k);
+		risk_set_stale(&lv->s.risk, k, secs);
+		if (secs > 0 && lv->journaling)
+			journal_stale(&lv->journal, t, lv->lo->feed.symbols[k],
+			    secs);
+		if (secs > 0 && !lv->stale[k])
+			log_warn("%s: stale: no update for %lld s; entries "
+			    "are refused while it lasts (risk.refuse_on_stale)",
+			    lv->lo->feed.symbols[k], (long long)secs);
+		else if (secs == 0 && lv->stale[k])
+			log_warn("%s: fresh data again", lv->lo->feed.symbols[k]);
+		lv->stale[k] = secs > 0;
+	}
+}
+
 static int
 release(struct live *lv, char **cause)
 {
@@ -280,6 +326,7 @@ release(struct live *lv, char **cause)
 	drop_late(lv);
 	while (releasable(lv, &t)) {
 		lv->current_recv = 0;
+		lv->current_clock = INT64_MIN;
 		for (k = 0; k < lv->n; k++) {
 			b = pend_front(&lv->pend[k]);
 			if (b == NULL || b->bar.time != t)
@@ -287,10 +334,13 @@ release(struct live *lv, char **cause)
 			append(lv, k, &b->bar);
 			if (b->recv_ns > lv->current_recv)
 				lv->current_recv = b->recv_ns;
+			if (b->clock_ns > lv->current_clock)
+				lv->current_clock = b->clock_ns;
 			pend_pop(&lv->pend[k]);
 		}
 		lv->live_bars++;
 		lv->last_step = t;
+		mark_stale(lv, t);
 		if (session_advance(&lv->s, cause) < 0)
 			return -1;
 		send_fills(lv);
@@ -323,6 +373,10 @@ start_session(struct live *lv, const struct plugin *pl,
 	so.observe_arg = lv;
 	so.placed = placed;
 	so.min_start = lv->history;
+	so.state_live = 1;
+	if (so.state_path != NULL && lv->journaling &&
+	    journal_keep_state(&lv->journal, so.state_path, cause) < 0)
+		return -1;
 	if (session_init(&lv->s, pl, params, lv->lo->feed.symbols,
 	    (const struct frame *const *)lv->frames, lv->n, &so, cause) < 0)
 		return -1;
@@ -335,24 +389,47 @@ start_session(struct live *lv, const struct plugin *pl,
 	return 0;
 }
 
+/* Trades of b entered on the UTC day of time t, open or closed since. */
+static size_t
+trades_on_day(const struct broker *b, int64_t t)
+{
+	int64_t day = timefmt_day_of(t);
+	const struct ptr_vec *v[2] = { &b->open, &b->closed };
+	size_t k, j, n = 0;
+
+	for (j = 0; j < 2; j++)
+		for (k = 0; k < v[j]->n; k++) {
+			const struct trade *tr = v[j]->v[k];
+
+			n += tr->entry_bar < b->data->n &&
+			    timefmt_day_of(b->data->index[tr->entry_bar]) == day;
+		}
+	return n;
+}
+
+/* The account, and per symbol its position, P&L and trades; "today" is
+ * the UTC day of the last step. */
 static void
 summary(struct live *lv)
 {
 	const struct session *s = &lv->s;
 	const struct broker *b0 = &s->legs[0].broker;
-	size_t k;
+	size_t k, today = 0;
 
 	if (lv->lo->quiet || !lv->started)
 		return;
-	fprintf(stderr, "-- %llu live bar(s)  equity %.2f  cash %.2f\n",
-	    (unsigned long long)lv->live_bars, broker_equity(b0),
-	    b0->acct->cash);
+	for (k = 0; k < s->nlegs; k++)
+		today += trades_on_day(&s->legs[k].broker, lv->last_step);
+	fprintf(stderr, "-- %llu live bar(s)  equity %.2f  cash %.2f  trades "
+	    "today %zu\n", (unsigned long long)lv->live_bars,
+	    broker_equity(b0), b0->acct->cash, today);
 	for (k = 0; k < s->nlegs; k++) {
 		const struct broker *b = &s->legs[k].broker;
 
 		fprintf(stderr, "   %-8s position %g  P&L %.2f  closed trades "
-		    "%zu\n", s->legs[k].symbol, broker_position_size(b),
-		    broker_position_pl(b), b->closed.n);
+		    "%zu  trades today %zu\n", s->legs[k].symbol,
+		    broker_position_size(b), broker_position_pl(b),
+		    b->closed.n, trades_on_day(b, lv->last_step));
 	}
 }
 
@@ -469,6 +546,7 @@ live_free(struct live *lv)
 	free(lv->frames);
 	free(lv->pend);
 	free(lv->history);
+	free(lv->stale);
 	free(lv->lat);
 	free(lv->fill_units);
 	free(lv->broker_journal);
@@ -535,6 +613,7 @@ live_run(const struct plugin *pl, const struct params *params,
 	lv.frames = xcalloc(lv.n, sizeof *lv.frames);
 	lv.pend = xcalloc(lv.n, sizeof *lv.pend);
 	lv.history = xcalloc(lv.n, sizeof *lv.history);
+	lv.stale = xcalloc(lv.n, sizeof *lv.stale);
 	for (k = 0; k < lv.n; k++)
 		lv.frames[k] = frame_new(0, FRAME_INDEX_DATETIME,
 		    lo->feed.symbols[k]);
@@ -567,6 +646,13 @@ live_run(const struct plugin *pl, const struct params *params,
 		goto out;
 	}
 	rc = session_end(&lv.s, rc, stop_signal ? "signal" : "stopped", cause);
+	if (lo->summary_ns > 0 && lv.live_bars > 0)
+		summary(&lv);		/* the last word on the account */
+	if (rc == 0 && opt->state_path != NULL) {
+		rc = state_save(&lv.s, cause);
+		if (rc == 0)
+			state_log(&lv.s, "saved to", opt->state_path);
+	}
 	print_latency(&lv);
 	broker_rc = lv.routing ? finish_route(&lv, &drain_cause) : 0;
 	if (rc == 0 && report != NULL)

@@ -39,6 +39,11 @@ struct session_options {
 	const struct risk_config *risk;	/* NULL = no risk gate */
 	struct audit *audit;		/* NULL = no audit trail */
 	const char *state_path;		/* NULL = no state file */
+	const char *resume_path;	/* NULL, or a state file to resume
+					 * from without saving (the replay of
+					 * a resumed live session) */
+	int state_live;			/* the state is a live session's
+					 * (state.h) */
 	int state_fsync;
 	struct th_run_info run;		/* mode, episode, model path */
 	void *shared_state;		/* one symbol: a state block the caller
@@ -59,6 +64,9 @@ struct session_options {
 					 * next() may see: bars before it are
 					 * history, for warm-up only (live
 					 * sessions and their replays) */
+	const struct risk_stale *stale_log; /* replays: the journal's stale
+					 * rows (risk_set_stale_log()) */
+	size_t nstale_log;
 	struct reload *reload;		/* NULL = no hot reload; else the
 					 * plugin, params and risk passed to
 					 * session_init() are the reload's */

@@ -18,6 +18,7 @@ settings_init(struct settings *s)
 	s->risk.trading_start = -1;
 	s->risk.trading_end = -1;
 	s->risk.flatten_at = -1;
+	s->risk.refuse_on_stale = 1;
 	s->log_level = LOG_WARN;
 	s->log_stderr = 1;
 	s->state_fsync = 1;

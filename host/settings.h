@@ -11,7 +11,8 @@
 #include "log.h"
 
 /* The pre-trade limits of risk.c.  Zero (or -1 for the clock times) means
- * the limit is off; every limit is off by default. */
+ * the limit is off; every limit is off by default, except refuse_on_stale,
+ * which only live sessions can trigger. */
 struct risk_config {
 	int64_t max_open_positions;	/* symbols with a position */
 	double max_position_fraction;	/* |position value| / equity */
@@ -28,6 +29,8 @@ struct risk_config {
 	int32_t flatten_at;		/* seconds after midnight, -1 = none */
 	int64_t max_orders_per_strategy_day; /* per strategy instance */
 	int duplicate_guard;		/* refuse an identical pending order */
+	int refuse_on_stale;		/* refuse entries for a stale symbol
+					 * (live; default on) */
 };
 
 /* SYMBOL=FILE: one data file per symbol. */
@@ -119,8 +122,8 @@ struct settings {
 	int keep_plugins;		/* never dlclose (sanitizers) */
 };
 
-/* Defaults: cash 10000, margin 1, every risk limit off, log level warn to
- * stderr, fsync on. */
+/* Defaults: cash 10000, margin 1, every risk limit off but
+ * refuse_on_stale, log level warn to stderr, fsync on. */
 void settings_init(struct settings *s);
 void settings_free(struct settings *s);
 void settings_add_conn(struct settings *s, const char *assignment);

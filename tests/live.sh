@@ -34,11 +34,12 @@ same_bars() {
 }
 
 # 1. Binance klines: the closed ones are the bars, and the journal replays.
+#    (The clock starts at the fixture's day: its bars are not stale data.)
 serve binance --provider binance \
     --fixture "$fixtures/binance_btcusdt_1m.jsonl"
 live --feed binance --stream-url "ws://127.0.0.1:$PORT" \
     --rest-url "http://127.0.0.1:$PORT" --symbols BTCUSDT \
-    --journal "$tmp/j1"
+    --clock "2026-11-02 00:00:00" --journal "$tmp/j1"
 if [ "$(cat "$tmp/rc")" = 0 ] && same_bars \
     "$fixtures/binance_btcusdt_1m_expected_BTCUSDT.csv" \
     "$tmp/j1/bars/BTCUSDT.csv" &&
@@ -272,6 +273,123 @@ if [ "$(cat "$tmp/rc")" = 0 ] &&
 	ok "a reload changing the live section is refused, every bar kept"
 else
 	bad "a reload changing the live section is refused ($(cat "$tmp/diff"))"
+fi
+
+# 11. Stale data reaches the risk gate: the feed clock is hours past the
+#     bars the yahoo poll returns, so each step's data is stale, entries
+#     are refused (logged, audited, journaled) and the replay refuses the
+#     same; with risk.refuse_on_stale = false the same session trades.
+serve stale --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60
+live --feed yahoo --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
+    --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
+    --duration 0.05 --journal "$tmp/j11" --audit "$tmp/a11.csv"
+if [ "$(cat "$tmp/rc")" = 0 ] &&
+    grep -q 'AAPL: stale: no update for [0-9]* s; entries are refused' \
+    "$tmp/err" &&
+    grep -q 'refused  AAPL: stale_data: no update from AAPL for' "$tmp/err" &&
+    grep -q ',refused,AAPL,.*stale_data: no update from AAPL for [0-9]* s' \
+    "$tmp/j11/orders.csv" && ! grep -q ',order,' "$tmp/j11/orders.csv" &&
+    grep -q 'refused.*stale_data' "$tmp/a11.csv" &&
+    grep -q '^2026-11-02 15:[0-9:]*,AAPL,[0-9]*$' "$tmp/j11/stale.csv"; then
+	ok "stale data: entries refused with stale_data, audited, journaled"
+else
+	bad "stale data: entries refused with stale_data"
+fi
+run --replay "$tmp/j11" --cash 10000000
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'identical to the live session' \
+    "$tmp/err"; then
+	ok "replay of a stale session: the same refusals"
+else
+	bad "replay of a stale session: the same refusals"
+fi
+printf 'risk = { refuse_on_stale = false; };\n' >"$tmp/nostale.cfg"
+serve stale2 --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60
+live --config "$tmp/nostale.cfg" --feed yahoo \
+    --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
+    --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
+    --duration 0.05 --journal "$tmp/j11b"
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q ',order,AAPL,' \
+    "$tmp/j11b/orders.csv" && ! grep -q 'stale_data' "$tmp/j11b/orders.csv"
+then
+	ok "risk.refuse_on_stale = false: the stale session trades"
+else
+	bad "risk.refuse_on_stale = false: the stale session trades"
+fi
+
+# 12. A graceful stop saves the state file, and the next session resumes
+#     from it: the cash, the open trades (the stop comes after a fill)
+#     and pending orders, the audit sequence; its journal keeps the
+#     state it started from, so that its replay decides the same.
+serve state1 --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60
+statelive() {
+	run --plugin "$sma" --param fast=3 --param slow=8 --cash 10000000 \
+	    --summary 0 -v --feed yahoo --rest-url "http://127.0.0.1:$PORT" \
+	    --symbols AAPL --clock "2026-11-02 21:00:00" --history 400 \
+	    --poll 0.05 --stale 86400 --state "$tmp/s12" --audit "$tmp/a12.csv" \
+	    "$@"
+}
+statelive --journal "$tmp/j12a" &
+runner=$!
+i=0
+while ! grep -q ',fill,' "$tmp/j12a/orders.csv" 2>/dev/null &&
+    [ $i -lt 600 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+pid=$(pgrep -n -f "journal $tmp/j12a")
+[ -n "$pid" ] && kill -TERM "$pid"
+wait "$runner"
+saved=$(sed -n 's/.*state: saved to [^:]*: //p' "$tmp/err")
+last=$(awk -F, 'NR > 1 && $1 != "" { s = $1 } END { print s }' "$tmp/a12.csv")
+if [ "$(cat "$tmp/rc")" = 0 ] && [ -s "$tmp/s12" ] && [ -n "$saved" ] &&
+    grep -q '^Return \[%\]' "$tmp/out" &&
+    grep -q ',stop,,,,,,signal,' "$tmp/a12.csv"; then
+	ok "SIGTERM: statistics printed, state saved ($saved)"
+else
+	bad "SIGTERM: statistics printed, state saved"
+fi
+serve state2 --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60
+statelive --journal "$tmp/j12b" --duration 0.03
+resumed=$(sed -n 's/.*state: resumed from [^:]*: //p' "$tmp/err")
+first=$(awk -F, -v last="$last" \
+    'NR > 1 && $1 != "" && $1 > last { print $1; exit }' "$tmp/a12.csv")
+if [ "$(cat "$tmp/rc")" = 0 ] && [ -n "$saved" ] &&
+    [ "$resumed" = "$saved" ] && [ "$first" = $((last + 1)) ] &&
+    grep -q ',resume,,,,,,SmaCross,' "$tmp/a12.csv" &&
+    [ -s "$tmp/j12b/state.resume" ]; then
+	ok "restart: resumed with what was saved, audit seq $first follows $last"
+else
+	bad "restart: resumed '$resumed', saved '$saved', seq $first after $last"
+fi
+run --replay "$tmp/j12b" --cash 10000000
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'identical to the live session' \
+    "$tmp/err"; then
+	ok "replay of a resumed session starts from its state: the same orders"
+else
+	bad "replay of a resumed session: the same orders"
+fi
+
+# 13. The summary counts the trades entered today (the UTC day of the
+#     last bar), and one last summary follows the stop: its count is the
+#     journal's entry fills (the fixture is one day).
+serve today --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60
+run --plugin "$sma" --param fast=3 --param slow=8 --cash 10000000 \
+    --summary 0.5 --feed yahoo --rest-url "http://127.0.0.1:$PORT" \
+    --symbols AAPL --clock "2026-11-02 21:00:00" --history 400 \
+    --poll 0.05 --stale 86400 --duration 0.04 --journal "$tmp/j13"
+entries=$(grep -c ',fill,AAPL,.*,entry$' "$tmp/j13/orders.csv")
+said=$(sed -n 's/^-- .* trades today \([0-9]*\)$/\1/p' "$tmp/err" | tail -1)
+leg=$(sed -n 's/^   AAPL .* trades today \([0-9]*\)$/\1/p' "$tmp/err" | tail -1)
+if [ "$(cat "$tmp/rc")" = 0 ] && [ "$entries" -gt 0 ] &&
+    [ "$said" = "$entries" ] && [ "$leg" = "$entries" ]; then
+	ok "summary: trades today $said, the journal's $entries entries"
+else
+	bad "summary: trades today '$said' ('$leg'), $entries entries"
 fi
 
 finish
