@@ -40,11 +40,13 @@ feed_and_broker() {
 }
 
 # live PLUGIN MINUTES ARGS...: a session on the feed, orders to the broker.
+# The feed clock starts at the fixture's day: its bars are not stale.
 live() {
 	plugin=$1
 	minutes=$2
 	shift 2
 	run --plugin "$plugin" --cash 10000000 --summary 0 --history 0 \
+	    --clock "2026-11-02 00:00:00" \
 	    --duration "$minutes" --symbols BTCUSDT --feed binance \
 	    --stream-url "ws://127.0.0.1:$FEED" \
 	    --rest-url "http://127.0.0.1:$FEED" --broker alpaca_broker \
@@ -150,7 +152,7 @@ if command -v script >/dev/null 2>&1 &&
     script -qec true /dev/null </dev/null >/dev/null 2>&1; then
 	feed_and_broker 100
 	cmd="$th --plugin $sma --cash 10000000 --summary 0 --history 0 \
---duration 0.02 --symbols BTCUSDT --feed binance \
+--clock '2026-11-02 00:00:00' --duration 0.02 --symbols BTCUSDT --feed binance \
 --stream-url ws://127.0.0.1:$FEED --rest-url http://127.0.0.1:$FEED \
 --broker alpaca_broker --broker-rest-url http://127.0.0.1:$BROKER \
 --broker-stream-url ws://127.0.0.1:$BROKER --no-journal --live"
