@@ -19,7 +19,7 @@ export APCA_API_KEY_ID=$key APCA_API_SECRET_KEY=$secret
 # and the sessions last longer, so that the broker still answers an
 # order before the next bar, as it does live (a bar is a minute there).
 if [ -n "${VALGRIND:-}" ]; then
-	rate=30 slow=4 timeout=3 minutes=0.25 longer=0.2
+	rate=6 slow=2 timeout=4 minutes=0.3 longer=0.3
 else
 	rate=300 slow=20 timeout=1 minutes=0.04 longer=0.05
 fi
