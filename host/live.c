@@ -55,6 +55,7 @@ struct live {
 	struct route route;
 	int routing;
 	char *broker_journal;		/* broker.csv in the journal */
+	double *paper_start;		/* paper positions at the start */
 	double *fill_units;		/* per leg: paper fills of this step
 					 * that no broker order mirrors yet */
 };
@@ -386,6 +387,12 @@ start_session(struct live *lv, const struct plugin *pl,
 	lv->started = 1;
 	log_info("live: session started with %zu history bar(s) of %s",
 	    lv->history[0], lv->lo->feed.symbols[0]);
+	if (lv->routing) {
+		for (k = 0; k < lv->n; k++)
+			lv->paper_start[k] = broker_position_size(
+			    &lv->s.legs[k].broker);
+		route_compare(&lv->route, lv->paper_start);
+	}
 	return 0;
 }
 
@@ -549,6 +556,7 @@ live_free(struct live *lv)
 	free(lv->stale);
 	free(lv->lat);
 	free(lv->fill_units);
+	free(lv->paper_start);
 	free(lv->broker_journal);
 	if (lv->routing)
 		route_stop(&lv->route);
@@ -576,6 +584,7 @@ start_route(struct live *lv, char **cause)
 	/* route_stop undoes a partial start too. */
 	lv->routing = 1;
 	lv->fill_units = xcalloc(lv->n, sizeof *lv->fill_units);
+	lv->paper_start = xcalloc(lv->n, sizeof *lv->paper_start);
 	return route_start(&lv->route, &ro, cause);
 }
 
@@ -592,7 +601,7 @@ finish_route(struct live *lv, char **cause)
 	for (k = 0; k < lv->n; k++)
 		paper[k] = broker_position_size(&lv->s.legs[k].broker);
 	if (!lv->lo->quiet)
-		route_report(&lv->route, paper, stderr);
+		route_report(&lv->route, paper, lv->paper_start, stderr);
 	free(paper);
 	return rc;
 }

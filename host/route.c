@@ -343,10 +343,8 @@ read_positions(struct route *r)
 	for (k = 0; k < r->opt.nsymbols; k++) {
 		r->position[k] = r->start[k];
 		if (r->start[k] != 0)
-			log_warn("%s: the account holds %g %s already; the "
-			    "paper book starts flat, so the strategy does not "
-			    "see them", r->conn.name, r->start[k],
-			    r->opt.symbols[k]);
+			log_info("%s: the account holds %g %s at the start",
+			    r->conn.name, r->start[k], r->opt.symbols[k]);
 	}
 }
 
@@ -730,7 +728,22 @@ route_drain(struct route *r, int64_t timeout_ns, char **cause)
 }
 
 void
-route_report(const struct route *r, const double *paper, FILE *out)
+route_compare(const struct route *r, const double *paper)
+{
+	size_t k;
+
+	for (k = 0; k < r->opt.nsymbols; k++)
+		if (r->start[k] != paper[k])
+			log_warn("%s: the account holds %g %s, the paper book "
+			    "%g: the strategy sees the paper book, and the "
+			    "broker's position differs from it by %g", r->conn.name,
+			    r->start[k], r->opt.symbols[k], paper[k],
+			    r->start[k] - paper[k]);
+}
+
+void
+route_report(const struct route *r, const double *paper,
+    const double *paper_start, FILE *out)
 {
 	const struct route_counts *c = &r->counts;
 	size_t k;
@@ -747,8 +760,10 @@ route_report(const struct route *r, const double *paper, FILE *out)
 		    r->position[k]);
 		if (r->start[k] != 0)
 			fprintf(out, " (%g held at the start)", r->start[k]);
-		fprintf(out, ", paper position %g%s\n", paper[k],
-		    r->position[k] - r->start[k] != paper[k] ?
-		    "  (they differ)" : "");
+		fprintf(out, ", paper position %g", paper[k]);
+		if (paper_start[k] != 0)
+			fprintf(out, " (%g at the start)", paper_start[k]);
+		fprintf(out, "%s\n", r->position[k] - r->start[k] != paper[k] -
+		    paper_start[k] ? "  (their changes differ)" : "");
 	}
 }

@@ -124,9 +124,14 @@ int route_drain(struct route *r, int64_t timeout_ns, char **cause)
 	__attribute__((warn_unused_result));
 /* Orders still working. */
 size_t route_working(const struct route *r);
+/* Warns of each symbol whose position at the broker's start is not the
+ * paper book's (paper[k], after a resumed state file, say). */
+void route_compare(const struct route *r, const double *paper);
 /* The closing summary: counts and, per symbol, the broker's position
- * beside the paper one (paper[k]). */
-void route_report(const struct route *r, const double *paper, FILE *out);
+ * beside the paper one (paper[k], paper_start[k] at the session's
+ * start); the changes since the start should be the same. */
+void route_report(const struct route *r, const double *paper,
+    const double *paper_start, FILE *out);
 /* Stops the transport, unloads the connector, closes the journal. */
 void route_stop(struct route *r);
 

@@ -73,7 +73,7 @@ if [ "$(cat "$tmp/rc")" = 0 ] && [ "$orders" -gt 5 ] &&
     [ "$posts" = "$orders" ] && [ "$filled" = "$orders" ] &&
     grep -q "^-- broker alpaca_broker: $orders order(s) sent, $orders filled" \
     "$tmp/err" && grep -q 'BTCUSDT  broker position [0-9-]*, paper position' \
-    "$tmp/err" && ! grep -q 'they differ' "$tmp/err"; then
+    "$tmp/err" && ! grep -q 'their changes differ' "$tmp/err"; then
 	ok "every paper order ($orders) is sent, filled, positions agree"
 else
 	bad "every paper order is sent ($orders orders, $posts POSTs, $filled filled)"
@@ -176,9 +176,9 @@ wsc=${TH_WSCLIENT:-tests/wsclient}
 "$wsc" --http POST "http://127.0.0.1:$BROKER/v2/orders" -d '{"symbol":"BTCUSDT","qty":"3","side":"buy","type":"market","time_in_force":"day","client_order_id":"before"}' >/dev/null 2>&1
 live "$sma" $minutes --param fast=3 --param slow=8 --live --yes --no-journal
 if [ "$(cat "$tmp/rc")" = 0 ] &&
-    grep -q 'the account holds 3 BTCUSDT already' "$tmp/err" &&
+    grep -q 'the account holds 3 BTCUSDT, the paper book 0' "$tmp/err" &&
     grep -q 'broker position [0-9-]* (3 held at the start), paper position' \
-    "$tmp/err" && ! grep -q 'they differ' "$tmp/err" &&
+    "$tmp/err" && ! grep -q 'their changes differ' "$tmp/err" &&
     grep -q '^http GET /v2/positions' "$tmp/req.log"; then
 	ok "positions held before the session are read and kept apart"
 else
