@@ -301,4 +301,29 @@ else
 	bad "a reload changing the live section is refused ($(cat "$tmp/diff"))"
 fi
 
+# 11. Alpaca in MessagePack (--feed-setting format=msgpack): binary frames
+#     with timestamp extensions, and the same gap backfill as case 4.
+awk -F, 'NR == 1 { print "time,Open,High,Low,Close,Volume"; next }
+    { sub(" ", "T", $1); print $1 "Z," $2 "," $3 "," $4 "," $5 "," $6 }' \
+    "$fixtures/alpaca_bars_stream_expected_AAPL.csv" >"$tmp/aapl11.csv"
+serve bars11 --provider alpaca-bars --fixture "AAPL=$tmp/aapl11.csv"
+rest=$PORT
+serve alpaca11 --provider alpaca-data --drop-after 60 --lose 40 \
+    --fixture "$fixtures/alpaca_bars_stream.jsonl" \
+    --log-requests "$tmp/alpaca11.log"
+live --feed alpaca_data --stream-url "ws://127.0.0.1:$PORT" \
+    --rest-url "http://127.0.0.1:$rest" --symbols AAPL \
+    --feed-setting key_id=K --feed-setting secret_key=S \
+    --feed-setting format=msgpack \
+    --clock "2026-11-02 14:30:00" --journal "$tmp/j11"
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'backfilling AAPL' "$tmp/err" &&
+    grep -q '^ws-recv-msgpack {"action":"subscribe","bars":\["AAPL"\]}$' \
+    "$tmp/alpaca11.log" &&
+    same_bars "$fixtures/alpaca_bars_stream_expected_AAPL.csv" \
+    "$tmp/j11/bars/AAPL.csv"; then
+	ok "alpaca msgpack: the same bars as JSON, gap backfilled"
+else
+	bad "alpaca msgpack: the same bars ($(cat "$tmp/diff"))"
+fi
+
 finish
