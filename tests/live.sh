@@ -390,6 +390,29 @@ if [ "$(cat "$tmp/rc")" = 0 ] && [ "$entries" -gt 0 ] &&
 	ok "summary: trades today $said, the journal's $entries entries"
 else
 	bad "summary: trades today '$said' ('$leg'), $entries entries"
+# 14. Alpaca in MessagePack (--feed-setting format=msgpack): binary frames
+#     with timestamp extensions, and the same gap backfill as case 4.
+awk -F, 'NR == 1 { print "time,Open,High,Low,Close,Volume"; next }
+    { sub(" ", "T", $1); print $1 "Z," $2 "," $3 "," $4 "," $5 "," $6 }' \
+    "$fixtures/alpaca_bars_stream_expected_AAPL.csv" >"$tmp/aapl14.csv"
+serve bars14 --provider alpaca-bars --fixture "AAPL=$tmp/aapl14.csv"
+rest=$PORT
+serve alpaca14 --provider alpaca-data --drop-after 60 --lose 40 \
+    --fixture "$fixtures/alpaca_bars_stream.jsonl" \
+    --log-requests "$tmp/alpaca14.log"
+live --feed alpaca_data --stream-url "ws://127.0.0.1:$PORT" \
+    --rest-url "http://127.0.0.1:$rest" --symbols AAPL \
+    --feed-setting key_id=K --feed-setting secret_key=S \
+    --feed-setting format=msgpack \
+    --clock "2026-11-02 14:30:00" --journal "$tmp/j14"
+if [ "$(cat "$tmp/rc")" = 0 ] && grep -q 'backfilling AAPL' "$tmp/err" &&
+    grep -q '^ws-recv-msgpack {"action":"subscribe","bars":\["AAPL"\]}$' \
+    "$tmp/alpaca14.log" &&
+    same_bars "$fixtures/alpaca_bars_stream_expected_AAPL.csv" \
+    "$tmp/j14/bars/AAPL.csv"; then
+	ok "alpaca msgpack: the same bars as JSON, gap backfilled"
+else
+	bad "alpaca msgpack: the same bars ($(cat "$tmp/diff"))"
 fi
 
 finish
