@@ -390,6 +390,8 @@ if [ "$(cat "$tmp/rc")" = 0 ] && [ "$entries" -gt 0 ] &&
 	ok "summary: trades today $said, the journal's $entries entries"
 else
 	bad "summary: trades today '$said' ('$leg'), $entries entries"
+fi
+
 # 14. Alpaca in MessagePack (--feed-setting format=msgpack): binary frames
 #     with timestamp extensions, and the same gap backfill as case 4.
 awk -F, 'NR == 1 { print "time,Open,High,Low,Close,Volume"; next }
