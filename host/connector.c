@@ -200,6 +200,17 @@ api_order_update(th_conn *cx, const struct th_order_update *u)
 		c->sink->order_update(c->sink_arg, u);
 }
 
+static enum th_status
+api_send_binary(th_conn *cx, const void *data, size_t len)
+{
+	struct connector *c = conn(cx);
+
+	if (data == NULL || c->sink->send_binary == NULL)
+		return TH_ERR_STATE;
+	return c->sink->send_binary(c->sink_arg, data, len) == 0 ? TH_OK :
+	    TH_ERR_STATE;
+}
+
 static void
 api_position(th_conn *cx, const char *symbol, double qty, double avg_price)
 {
@@ -252,6 +263,7 @@ static const struct th_conn_api conn_api = {
 	.fail = api_fail,
 	.position = api_position,
 	.positions_done = api_positions_done,
+	.send_binary = api_send_binary,
 };
 
 /*

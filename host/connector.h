@@ -19,6 +19,7 @@ struct connector_sink {
 	void (*tick)(void *arg, const char *symbol,
 	    const struct th_tick *tick);
 	int (*send)(void *arg, const char *text);
+	int (*send_binary)(void *arg, const void *data, size_t len);
 	void (*ready)(void *arg);
 	int (*http)(void *arg, const struct th_http *req);
 	void (*history_done)(void *arg, const char *symbol, int ok);

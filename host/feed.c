@@ -216,6 +216,14 @@ sink_send(void *arg, const char *text)
 	return f->wsc != NULL ? ws_send(f->wsc, text, strlen(text)) : -1;
 }
 
+static int
+sink_send_binary(void *arg, const void *data, size_t len)
+{
+	struct feed *f = arg;
+
+	return f->wsc != NULL ? ws_send_binary(f->wsc, data, len) : -1;
+}
+
 static void
 sink_ready(void *arg)
 {
@@ -301,6 +309,7 @@ static const struct connector_sink feed_sink = {
 	.bar = sink_bar,
 	.tick = sink_tick,
 	.send = sink_send,
+	.send_binary = sink_send_binary,
 	.ready = sink_ready,
 	.http = sink_http,
 	.history_done = sink_history_done,

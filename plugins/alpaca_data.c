@@ -154,16 +154,19 @@ pack_str(msgpack_packer *pk, const char *s)
 	msgpack_pack_str_body(pk, s, n);
 }
 
-/* Sends the message packed in sb, which it frees.  api->send() takes a
- * NUL-terminated text, so a message with a zero byte cannot go: maps of
- * strings of 1 to 255 bytes (all the connector sends) have none. */
+/* Sends the message packed in sb, which it frees, as a binary frame
+ * (ABI 1.4).  An older host only sends text: there a message without a
+ * zero byte (maps of strings of 1 to 255 bytes, all the connector sends)
+ * goes as a text frame, which a strict server may refuse. */
 static enum th_status
 send_packed(th_conn *cx, msgpack_sbuffer *sb)
 {
 	enum th_status st = TH_ERR_INVALID;
 
-	if (sb->data != NULL && memchr(sb->data, '\0', sb->size) == NULL &&
-	    msgpack_sbuffer_write(sb, "", 1) == 0)
+	if (sb->data != NULL && TH_CONN_API_HAS(cx->api, send_binary))
+		st = cx->api->send_binary(cx, sb->data, sb->size);
+	else if (sb->data != NULL && memchr(sb->data, '\0', sb->size) ==
+	    NULL && msgpack_sbuffer_write(sb, "", 1) == 0)
 		st = cx->api->send(cx, sb->data);
 	else
 		cx->api->log(cx, TH_LOG_ERROR, "a MessagePack message could "

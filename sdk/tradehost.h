@@ -570,6 +570,10 @@ struct th_conn_api {
 	void (*position)(th_conn *cx, const char *symbol, double qty,
 	    double avg_price);
 	void (*positions_done)(th_conn *cx, int ok);
+	/* (1.4) Sends len bytes as one binary message on the connector's
+	 * WebSocket (MessagePack, say); TH_ERR_STATE when not connected. */
+	enum th_status (*send_binary)(th_conn *cx, const void *data,
+	    size_t len);
 };
 
 /* th_connector.caps */
@@ -643,6 +647,12 @@ struct th_connector {
 	 * this member only when struct_size covers it. */
 	enum th_status (*positions)(th_conn *cx, void *state);
 };
+
+/* (1.4) Does the host's connector API carry member (appended after
+ * 1.3)?  A connector checks before calling send_binary, say. */
+#define TH_CONN_API_HAS(api, member) \
+	((api)->struct_size >= offsetof(struct th_conn_api, member) + \
+	    sizeof((api)->member))
 
 /* Does the descriptor carry member (appended after 1.0)? */
 #define TH_PLUGIN_HAS(desc, member) \

@@ -155,7 +155,8 @@ START_TEST(abi_layout)
 	FREEZE(offsetof(struct th_order_update, state) == 24);
 	FREEZE(offsetof(struct th_order_update, reason) == 56);
 	/* ABI 1.4: positions (appended) */
-	FREEZE(sizeof(struct th_conn_api) == 120);
+	FREEZE(sizeof(struct th_conn_api) == 128);
+	FREEZE(offsetof(struct th_conn_api, send_binary) == 120);
 	FREEZE(offsetof(struct th_conn_api, position) == 104);
 	FREEZE(offsetof(struct th_conn_api, positions_done) == 112);
 	FREEZE(offsetof(struct th_connector, positions) == 144);

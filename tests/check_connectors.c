@@ -49,6 +49,8 @@ static struct {
 	char tick_symbols[CAP][TEXT];
 	size_t nticks;
 	char sent[CAP][TEXT];
+	size_t sent_len[CAP];
+	int sent_binary[CAP];	/* by send_binary() */
 	size_t nsent;
 	struct http_rec http[CAP];
 	size_t nhttp;
@@ -157,7 +159,21 @@ fake_send(th_conn *cx, const char *text)
 {
 	(void)cx;
 	ck_assert_uint_lt(rec.nsent, CAP);
+	rec.sent_len[rec.nsent] = strlen(text);
 	copy(rec.sent[rec.nsent++], TEXT, text);
+	return rec.send_state;
+}
+
+static enum th_status
+fake_send_binary(th_conn *cx, const void *data, size_t len)
+{
+	(void)cx;
+	ck_assert_uint_lt(rec.nsent, CAP);
+	ck_assert_uint_lt(len, TEXT);
+	memcpy(rec.sent[rec.nsent], data, len);
+	rec.sent[rec.nsent][len] = '\0';
+	rec.sent_len[rec.nsent] = len;
+	rec.sent_binary[rec.nsent++] = 1;
 	return rec.send_state;
 }
 
@@ -252,6 +268,7 @@ static const struct th_conn_api fake_api = {
 	.bar = fake_bar,
 	.tick = fake_tick,
 	.send = fake_send,
+	.send_binary = fake_send_binary,
 	.ready = fake_ready,
 	.http = fake_http,
 	.history_done = fake_history_done,
@@ -1250,12 +1267,12 @@ mp_message(const struct mp *m)
 	return conn->on_message(&cx, state, (const char *)m->b, m->n);
 }
 
-/* Is sent message i exactly the bytes of m? */
+/* Is sent message i exactly the bytes of m, in a binary frame? */
 static int
 mp_sent(size_t i, const struct mp *m)
 {
 	ck_assert_uint_lt(i, rec.nsent);
-	return strlen(rec.sent[i]) == m->n &&
+	return rec.sent_binary[i] && rec.sent_len[i] == m->n &&
 	    memcmp(rec.sent[i], m->b, m->n) == 0;
 }
 
