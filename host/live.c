@@ -581,6 +581,10 @@ start_route(struct live *lv, char **cause)
 	ro.quiet = lv->lo->quiet;
 	ro.wake = wake_engine;
 	ro.wake_arg = &lv->feed;
+	/* One WebSocket loop and one HTTP client for the whole session;
+	 * a polling feed has no loop, and the broker then starts one. */
+	ro.ws = lv->feed.ws;
+	ro.http = lv->feed.http;
 	/* route_stop undoes a partial start too. */
 	lv->routing = 1;
 	lv->fill_units = xcalloc(lv->n, sizeof *lv->fill_units);
@@ -646,8 +650,8 @@ live_run(const struct plugin *pl, const struct params *params,
 	}
 	rc = loop(&lv, pl, params, opt, cause);
 	feed_throughput(&lv.feed, &lv.messages, &lv.msg_seconds);
-	feed_stop(&lv.feed);
 	if (!lv.started) {
+		feed_stop(&lv.feed);
 		if (rc == 0)
 			*cause = xstrdup("live: stopped before the history "
 			    "arrived; nothing was traded");
@@ -664,6 +668,9 @@ live_run(const struct plugin *pl, const struct params *params,
 	}
 	print_latency(&lv);
 	broker_rc = lv.routing ? finish_route(&lv, &drain_cause) : 0;
+	/* The broker uses the feed's transport: it stops after the drain,
+	 * and before the broker's own state goes (live_free). */
+	feed_stop(&lv.feed);
 	if (rc == 0 && report != NULL)
 		rc = report(report_arg, &lv.s, cause);
 	/* The statistics first: the paper session itself was fine. */

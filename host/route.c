@@ -292,7 +292,11 @@ start_stream(struct route *r, char **cause)
 	url = xasprintf("%s%s", r->conn.stream_url, path);
 	wo.url = url;
 	wo.headers = (const char *const *)r->headers;
-	if ((r->ws = ws_loop_start(cause)) == NULL ||
+	if ((r->ws = r->opt.ws) == NULL) {
+		r->ws = ws_loop_start(cause);
+		r->own_ws = r->ws != NULL;
+	}
+	if (r->ws == NULL ||
 	    (r->wsc = ws_connect(r->ws, &wo, &route_ws, r, cause)) == NULL)
 		rc = -1;
 	free(url);
@@ -376,8 +380,11 @@ route_start(struct route *r, const struct route_options *opt, char **cause)
 	    r, cause) < 0 || open_journal(r, cause) < 0)
 		return -1;
 	r->headers = connector_headers(&r->conn);
-	if ((r->http = http_start(cause)) == NULL)
-		return -1;
+	if ((r->http = opt->http) == NULL) {
+		if ((r->http = http_start(cause)) == NULL)
+			return -1;
+		r->own_http = 1;
+	}
 	read_positions(r);
 	if (failed(r, cause))
 		return -1;
@@ -399,9 +406,12 @@ route_stop(struct route *r)
 {
 	size_t k;
 
-	/* The transport first: no callback runs into what follows. */
-	ws_loop_stop(r->ws);
-	http_stop(r->http);
+	/* The transport first: no callback runs into what follows.  A
+	 * shared one was stopped by its owner, with the connections on it. */
+	if (r->own_ws)
+		ws_loop_stop(r->ws);
+	if (r->own_http)
+		http_stop(r->http);
 	if (r->loaded)
 		connector_unload(&r->conn);
 	connector_free_headers(r->headers);

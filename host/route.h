@@ -42,6 +42,10 @@ struct route_options {
 	void (*wake)(void *arg);	/* [transport threads] an answer is
 					 * waiting for route_pump; may be NULL */
 	void *wake_arg;
+	struct ws_loop *ws;		/* a loop and a client to share (the
+					 * feed's), stopped by their owner
+					 * before route_stop; NULL = own ones */
+	struct http_client *http;
 };
 
 /* One order sent to the broker.  state 0 = sent, not yet acknowledged. */
@@ -77,6 +81,7 @@ struct route {
 	struct ws_loop *ws;
 	struct ws_conn *wsc;
 	struct http_client *http;
+	int own_ws, own_http;		/* started here, stopped here */
 	char **headers;
 	pthread_mutex_t lock;
 	struct route_update *upd;	/* [lock] answers not yet applied */
@@ -96,8 +101,9 @@ struct route {
 	struct route_counts counts;
 };
 
-/* Loads and opens the connector, starts its transport (its own
- * WebSocket loop and HTTP thread), opens the journal and reads the
+/* Loads and opens the connector, starts its transport (on the shared
+ * WebSocket loop and HTTP client, or its own), opens the journal and
+ * reads the
  * account's positions (waiting up to 10 s for them, so that they are
  * those from before any order).  Returns 0, or -1 with *cause. */
 int route_start(struct route *r, const struct route_options *opt,
@@ -132,7 +138,8 @@ void route_compare(const struct route *r, const double *paper);
  * start); the changes since the start should be the same. */
 void route_report(const struct route *r, const double *paper,
     const double *paper_start, FILE *out);
-/* Stops the transport, unloads the connector, closes the journal. */
+/* Stops its own transport, unloads the connector, closes the journal.
+ * A shared loop and client must have been stopped before. */
 void route_stop(struct route *r);
 
 #endif
