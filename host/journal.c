@@ -51,12 +51,12 @@ journal_open(struct journal *j, const char *dir, const char *const *symbols,
 	if (make_dir(dir, cause) < 0 || make_dir(sub, cause) < 0 ||
 	    (j->orders = create(dir, "orders.csv", cause)) == NULL) {
 		free(sub);
-		return -1;
+		goto fail;
 	}
 	free(sub);
 	fputs("time,kind,symbol,side,size,price,order_id,reason\n", j->orders);
 	if ((j->stale = create(dir, "stale.csv", cause)) == NULL)
-		return -1;
+		goto fail;
 	fputs("time,symbol,seconds\n", j->stale);
 	fflush(j->stale);
 	for (k = 0; k < n; k++) {
@@ -64,12 +64,15 @@ journal_open(struct journal *j, const char *dir, const char *const *symbols,
 		j->bars[k] = create(dir, name, cause);
 		free(name);
 		if (j->bars[k] == NULL)
-			return -1;
+			goto fail;
 		fputs(",Open,High,Low,Close,Volume\n", j->bars[k]);
 		fflush(j->bars[k]);
 	}
 	fflush(j->orders);
 	return 0;
+fail:
+	journal_close(j);
+	return -1;
 }
 
 int
