@@ -69,7 +69,7 @@ live "$sma" $minutes --param fast=3 --param slow=8 --live --yes \
 orders=$(grep -c ',order,' "$tmp/j1/orders.csv")
 posts=$(grep -c '^http POST /v2/orders auth=present' "$tmp/req.log")
 filled=$(awk -F, '$8 == "filled"' "$tmp/j1/broker.csv" | wc -l)
-if [ "$(cat "$tmp/rc")" = 0 ] && [ "$orders" -gt 5 ] &&
+if [ "$(cat "$tmp/rc")" = 0 ] && [ "$orders" -ge 3 ] &&
     [ "$posts" = "$orders" ] && [ "$filled" = "$orders" ] &&
     grep -q "^-- broker alpaca_broker: $orders order(s) sent, $orders filled" \
     "$tmp/err" && grep -q 'BTCUSDT  broker position [0-9-]*, paper position' \
