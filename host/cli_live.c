@@ -49,6 +49,7 @@ cli_live_apply(struct settings *s, int c, const char *arg, char **cause)
 	case OPT_POLL: return seconds("poll", arg, &l->poll, cause);
 	case OPT_GRACE: return seconds("grace", arg, &l->grace, cause);
 	case OPT_STALE: return seconds("stale", arg, &l->stale, cause);
+	case OPT_STAGGER: return seconds("stagger", arg, &l->stagger, cause);
 	case OPT_SUMMARY: return seconds("summary", arg, &l->summary, cause);
 	case OPT_DURATION: return seconds("duration", arg, &l->duration,
 	    cause);
@@ -162,6 +163,7 @@ fill_options(const struct settings *s, int quiet, struct live_options *lo,
 	f->poll_ns = (int64_t)(l->poll * 1e9);
 	f->grace_ns = (int64_t)(l->grace * 1e9);
 	f->stale_ns = l->stale > 0 ? (int64_t)(l->stale * 1e9) : 3 * gran;
+	f->stagger_ns = (int64_t)(l->stagger * 1e9);
 	if (parse_clock(l->clock, &f->now, cause) < 0)
 		return -1;
 	*journal = l->no_journal ? NULL : l->journal ? xstrdup(l->journal) :

@@ -17,7 +17,7 @@ enum {
 	OPT_FEED = 512, OPT_FEED_SETTING, OPT_REST_URL, OPT_STREAM_URL,
 	OPT_GRANULARITY, OPT_HISTORY, OPT_CLOCK, OPT_POLL, OPT_GRACE,
 	OPT_STALE, OPT_SUMMARY, OPT_DURATION, OPT_ONCE, OPT_JOURNAL,
-	OPT_NO_JOURNAL, OPT_REPLAY, OPT_LIST_GRANULARITIES
+	OPT_NO_JOURNAL, OPT_REPLAY, OPT_LIST_GRANULARITIES, OPT_STAGGER
 };
 
 #define CLI_LIVE_OPTIONS \
@@ -31,6 +31,7 @@ enum {
 	{ "poll", required_argument, NULL, OPT_POLL }, \
 	{ "grace", required_argument, NULL, OPT_GRACE }, \
 	{ "stale", required_argument, NULL, OPT_STALE }, \
+	{ "stagger", required_argument, NULL, OPT_STAGGER }, \
 	{ "summary", required_argument, NULL, OPT_SUMMARY }, \
 	{ "duration", required_argument, NULL, OPT_DURATION }, \
 	{ "once", no_argument, NULL, OPT_ONCE }, \

@@ -172,6 +172,7 @@ static const struct conf_key live_keys[] = {
 	KEY("poll", CONF_FLOAT, live.poll, RANGE_NONNEG),
 	KEY("grace", CONF_FLOAT, live.grace, RANGE_NONNEG),
 	KEY("stale", CONF_FLOAT, live.stale, RANGE_NONNEG),
+	KEY("stagger", CONF_FLOAT, live.stagger, RANGE_NONNEG),
 	KEY("summary", CONF_FLOAT, live.summary, RANGE_NONNEG),
 	KEY("duration", CONF_FLOAT, live.duration, RANGE_NONNEG),
 	KEY("once", CONF_BOOL, live.once, 0),

@@ -25,6 +25,7 @@ settings_init(struct settings *s)
 	s->train_validation = 0.2;
 	s->live.history = 100;
 	s->live.grace = 2;
+	s->live.stagger = 0.2;
 	s->live.summary = 60;
 }
 

@@ -52,6 +52,8 @@ struct live_settings {
 	double poll;			/* seconds; 0 = the granularity */
 	double grace;			/* seconds, default 2 */
 	double stale;			/* seconds; 0 = three bars */
+	double stagger;			/* seconds between two symbols' start
+					 * requests, default 0.2 */
 	double summary;			/* seconds, default 60; 0 = none */
 	double duration;		/* minutes; 0 = until a signal */
 	int once;

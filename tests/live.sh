@@ -142,11 +142,13 @@ else
 fi
 
 # 5. Finnhub trades become one-minute bars (the last minute is still
-#    forming when the stream ends); two symbols share one timeline.
+#    forming when the stream ends); two symbols share one timeline.  (Both
+#    subscribe at once: the fixture streams faster than --stagger.)
 serve finnhub --provider finnhub --token T \
     --fixture "$fixtures/finnhub_aapl.jsonl"
 live --feed finnhub --stream-url "ws://127.0.0.1:$PORT" --symbols AAPL,MSFT \
-    --feed-setting token=T --clock "2026-11-02 14:30:00" --journal "$tmp/j5"
+    --feed-setting token=T --clock "2026-11-02 14:30:00" --stagger 0 \
+    --journal "$tmp/j5"
 if [ "$(cat "$tmp/rc")" = 0 ] && same_bars \
     "$fixtures/finnhub_aapl_expected_AAPL.csv" "$tmp/j5/bars/AAPL.csv" 1 &&
     same_bars "$fixtures/finnhub_aapl_expected_MSFT.csv" \
@@ -417,6 +419,68 @@ if [ "$(cat "$tmp/rc")" = 0 ] && [ "$entries" -gt 0 ] &&
 	ok "summary: trades today $said, the journal's $entries entries"
 else
 	bad "summary: trades today '$said' ('$leg'), $entries entries"
+fi
+
+# 14. --stagger: the symbols' history requests and subscriptions go out
+#     one at a time, at least SEC apart.  A watcher stamps each request as
+#     it appears in replayd's request log; only a lower bound on the span
+#     is asserted (a slower machine only spaces them more).
+# spread LOG PATTERN N: waits for N lines matching PATTERN in LOG and
+# prints the milliseconds between the first and the Nth one's appearance.
+spread() {
+	i=0 seen=0 first=""
+	while [ $i -lt 1500 ]; do
+		n=$(grep -c "$2" "$1" 2>/dev/null)
+		if [ "${n:-0}" -gt "$seen" ]; then
+			now=$(date +%s%3N)
+			[ -z "$first" ] && first=$now
+			seen=$n
+			[ "$seen" -ge "$3" ] && { echo $((now - first)); return; }
+		fi
+		sleep 0.01
+		i=$((i + 1))
+	done
+	echo -1
+}
+serve stagger --provider yahoo --fixture "AAPL=$fixtures/bars_aapl_1m.csv" \
+    --fixture "MSFT=$fixtures/bars_aapl_1m.csv" \
+    --fixture "IBM=$fixtures/bars_aapl_1m.csv" --reveal 60 \
+    --log-requests "$tmp/req14.log"
+run --plugin "$sma" --summary 0 --feed yahoo \
+    --rest-url "http://127.0.0.1:$PORT" --symbols AAPL,MSFT,IBM \
+    --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 --stagger 0.4 \
+    --duration 0.04 --no-journal &
+runner=$!
+ms=$(spread "$tmp/req14.log" 'period1=1793629200&' 3)
+wait "$runner"
+if [ "$(cat "$tmp/rc")" = 0 ] && [ "$ms" -ge 600 ] &&
+    [ "$(grep 'period1=1793629200&' "$tmp/req14.log" | sed 's,.*chart/,,;
+    s,?.*,,' | tr '\n' ' ')" = "AAPL MSFT IBM " ]; then
+	ok "--stagger 0.4: three history requests in order over $ms ms"
+else
+	bad "--stagger 0.4: history requests over $ms ms"
+fi
+serve stagger2 --provider finnhub --token T \
+    --fixture "$fixtures/finnhub_aapl.jsonl" --log-requests "$tmp/req14b.log"
+run --plugin "$sma" --summary 0 --feed finnhub \
+    --stream-url "ws://127.0.0.1:$PORT" --symbols AAPL,MSFT,IBM \
+    --feed-setting token=T --clock "2026-11-02 14:30:00" --stagger 0.4 \
+    --duration 0.04 --no-journal &
+runner=$!
+ms=$(spread "$tmp/req14b.log" '"type":"subscribe"' 3)
+wait "$runner"
+if [ "$(cat "$tmp/rc")" = 0 ] && [ "$ms" -ge 600 ]; then
+	ok "--stagger 0.4: three subscriptions over $ms ms"
+else
+	bad "--stagger 0.4: subscriptions over $ms ms"
+fi
+run --plugin "$sma" --feed binance --symbols BTCUSDT --no-journal \
+    --stagger 0.2x
+if [ "$(cat "$tmp/rc")" = 2 ] &&
+    grep -qF -- "--stagger: not a number: '0.2x'" "$tmp/err"; then
+	ok "refused: --stagger 0.2x"
+else
+	bad "refused: --stagger 0.2x"
 fi
 
 finish
