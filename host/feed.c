@@ -623,6 +623,22 @@ feed_start(struct feed *f, const struct feed_options *opt, char **cause)
 	return 0;
 }
 
+void
+feed_pause(struct feed *f, int paused)
+{
+	int64_t now = timefmt_mono_ns();
+	size_t k;
+
+	pthread_mutex_lock(&f->lock);
+	f->paused = paused;
+	/* Quiet while closed is no staleness: count from the open. */
+	for (k = 0; !paused && k < f->opt.nsymbols; k++)
+		f->sym[k].updated = now;
+	pthread_mutex_unlock(&f->lock);
+	if (!paused)
+		f->next_poll = now;
+}
+
 int
 feed_history_done(struct feed *f)
 {
@@ -640,9 +656,15 @@ poll_due(struct feed *f)
 {
 	int64_t now = timefmt_mono_ns(), from, end;
 	size_t k;
+	int paused;
 
 	if (f->conn.cb->caps & TH_CONN_STREAM || now < f->next_poll ||
 	    !feed_history_done(f))
+		return;
+	pthread_mutex_lock(&f->lock);
+	paused = f->paused;
+	pthread_mutex_unlock(&f->lock);
+	if (paused)
 		return;
 	f->next_poll = now + (f->opt.poll_ns ? f->opt.poll_ns : f->gran);
 	end = feed_now(f) + f->gran;
@@ -674,7 +696,7 @@ by_clock(struct feed *f)
 		if (f->aggregate && agg_flush(&s->agg, now, f->opt.grace_ns,
 		    &out))
 			deliver(f, k, &out, 0);
-		if (f->opt.stale_ns > 0 && !s->stale &&
+		if (f->opt.stale_ns > 0 && !s->stale && !f->paused &&
 		    mono - s->updated > f->opt.stale_ns) {
 			s->stale = 1;
 			log_warn("%s: stale: no data for %lld s",

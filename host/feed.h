@@ -82,6 +82,7 @@ struct feed {
 	size_t hist_next;		/* [engine] staggered start: the next */
 	int64_t hist_at;		/* symbol's history request, when */
 	int64_t hist_start, hist_end;	/* the one window they all ask for */
+	int paused;			/* [lock] the market is closed */
 	size_t sub_next;		/* [lock] and its subscription */
 	int64_t sub_at;
 	uint64_t messages;		/* stream messages received */
@@ -98,6 +99,10 @@ int feed_start(struct feed *f, const struct feed_options *opt, char **cause)
  * error. */
 long feed_take(struct feed *f, struct feed_bar *out, size_t max,
     int timeout_ms, char **cause);
+/* [engine thread] The market closed (paused = 1) or opened: while it is
+ * closed a polling feed does not poll and no symbol is reported stale;
+ * at the open it polls at once. */
+void feed_pause(struct feed *f, int paused);
 /* Has every symbol's initial history arrived (or failed)? */
 int feed_history_done(struct feed *f);
 /* The feed clock, ns since the epoch. */

@@ -163,6 +163,9 @@ live_change(const struct live_settings *a, const struct live_settings *b)
 	    a->history != b->history || !same_str(a->clock, b->clock) ||
 	    a->poll != b->poll || a->grace != b->grace ||
 	    a->stale != b->stale || a->stagger != b->stagger ||
+	    !same_str(a->market_hours, b->market_hours) ||
+	    !same_str(a->market_days, b->market_days) ||
+	    !same_str(a->market_tz, b->market_tz) ||
 	    a->summary != b->summary ||
 	    a->duration != b->duration || a->once != b->once ||
 	    !same_str(a->journal, b->journal) ||

@@ -83,6 +83,9 @@ settings_free(struct settings *s)
 	free(s->log_file);
 	free(s->audit_path);
 	free(s->state_path);
+	free(s->live.market_hours);
+	free(s->live.market_days);
+	free(s->live.market_tz);
 	free(s->trades_path);
 	free(s->equity_path);
 	free(s->train_select);

@@ -165,10 +165,12 @@ else
 fi
 
 # 6. Yahoo polling: history, then one new bar per poll, through 429s.
+#    (Yahoo sleeps outside New York's market hours by default, and the
+#    yahoo cases' clock, 16:00 there, is after the close: off for them.)
 serve yahoo --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
     --reveal 60 --http-status 429:2
-live --feed yahoo --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
-    --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
+live --feed yahoo --market-hours off --rest-url "http://127.0.0.1:$PORT" \
+    --symbols AAPL --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
     --duration 0.08 --journal "$tmp/j6"
 n=$(($(wc -l <"$tmp/j6/bars/AAPL.csv") - 1))
 hist=$(awk '/^symbol AAPL/ { print $3 }' "$tmp/j6/journal.meta")
@@ -183,9 +185,10 @@ fi
 # 7. --once: the first live bar, then a graceful stop with statistics.
 serve once --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
     --reveal 50
-run --plugin "$sma" --feed yahoo --rest-url "http://127.0.0.1:$PORT" \
-    --symbols AAPL --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
-    --once --journal "$tmp/j7"
+run --plugin "$sma" --feed yahoo --market-hours off \
+    --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
+    --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 --once \
+    --journal "$tmp/j7"
 n=$(($(wc -l <"$tmp/j7/bars/AAPL.csv") - 1))
 if [ "$(cat "$tmp/rc")" = 0 ] && [ "$n" = 51 ] &&
     grep -q '^Return \[%\]' "$tmp/out"; then
@@ -310,8 +313,8 @@ fi
 #     same; with risk.refuse_on_stale = false the same session trades.
 serve stale --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
     --reveal 60
-live --feed yahoo --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
-    --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
+live --feed yahoo --market-hours off --rest-url "http://127.0.0.1:$PORT" \
+    --symbols AAPL --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
     --duration 0.05 --journal "$tmp/j11" --audit "$tmp/a11.csv"
 if [ "$(cat "$tmp/rc")" = 0 ] &&
     grep -q 'AAPL: stale: no update for [0-9]* s; entries are refused' \
@@ -335,7 +338,7 @@ fi
 printf 'risk = { refuse_on_stale = false; };\n' >"$tmp/nostale.cfg"
 serve stale2 --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
     --reveal 60
-live --config "$tmp/nostale.cfg" --feed yahoo \
+live --config "$tmp/nostale.cfg" --feed yahoo --market-hours off \
     --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
     --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
     --duration 0.05 --journal "$tmp/j11b"
@@ -355,9 +358,10 @@ serve state1 --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
     --reveal 60
 statelive() {
 	run --plugin "$sma" --param fast=3 --param slow=8 --cash 10000000 \
-	    --summary 0 -v --feed yahoo --rest-url "http://127.0.0.1:$PORT" \
-	    --symbols AAPL --clock "2026-11-02 21:00:00" --history 400 \
-	    --poll 0.05 --stale 86400 --state "$tmp/s12" --audit "$tmp/a12.csv" \
+	    --summary 0 -v --feed yahoo --market-hours off \
+	    --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
+	    --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 \
+	    --stale 86400 --state "$tmp/s12" --audit "$tmp/a12.csv" \
 	    "$@"
 }
 statelive --journal "$tmp/j12a" &
@@ -408,9 +412,10 @@ fi
 serve today --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
     --reveal 60
 run --plugin "$sma" --param fast=3 --param slow=8 --cash 10000000 \
-    --summary 0.5 --feed yahoo --rest-url "http://127.0.0.1:$PORT" \
-    --symbols AAPL --clock "2026-11-02 21:00:00" --history 400 \
-    --poll 0.05 --stale 86400 --duration 0.04 --journal "$tmp/j13"
+    --summary 0.5 --feed yahoo --market-hours off \
+    --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
+    --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 --stale 86400 \
+    --duration 0.04 --journal "$tmp/j13"
 entries=$(grep -c ',fill,AAPL,.*,entry$' "$tmp/j13/orders.csv")
 said=$(sed -n 's/^-- .* trades today \([0-9]*\)$/\1/p' "$tmp/err" | tail -1)
 leg=$(sed -n 's/^   AAPL .* trades today \([0-9]*\)$/\1/p' "$tmp/err" | tail -1)
@@ -446,7 +451,7 @@ serve stagger --provider yahoo --fixture "AAPL=$fixtures/bars_aapl_1m.csv" \
     --fixture "MSFT=$fixtures/bars_aapl_1m.csv" \
     --fixture "IBM=$fixtures/bars_aapl_1m.csv" --reveal 60 \
     --log-requests "$tmp/req14.log"
-run --plugin "$sma" --summary 0 --feed yahoo \
+run --plugin "$sma" --summary 0 --feed yahoo --market-hours off \
     --rest-url "http://127.0.0.1:$PORT" --symbols AAPL,MSFT,IBM \
     --clock "2026-11-02 21:00:00" --history 400 --poll 0.05 --stagger 0.4 \
     --duration 0.04 --no-journal &
@@ -482,5 +487,81 @@ if [ "$(cat "$tmp/rc")" = 2 ] &&
 else
 	bad "refused: --stagger 0.2x"
 fi
+
+# 15. Market hours (yahoo: New York's 09:30-16:00, Mon-Fri, by default),
+#     by the pinned feed clock.  (a) Started 6 s before Monday's open:
+#     "closed until 09:30; sleeping" once, no poll while closed (only the
+#     history request), then open, and polling.  (b) Started 3 s before
+#     the close: polling, then "closed until Tuesday 09:30" once and no
+#     request any more.
+# requests LOG: the chart requests replayd has answered so far.
+requests() { grep -c 'chart/AAPL' "$1" 2>/dev/null || echo 0; }
+# await_line PATTERN: waits up to 30 s for PATTERN in the session's stderr.
+await_line() {
+	i=0
+	while ! grep -q "$1" "$tmp/err" 2>/dev/null && [ $i -lt 600 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+rm -f "$tmp/err"	# await_line must not see an earlier session's lines
+serve open --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60 --log-requests "$tmp/req15a.log"
+run --plugin "$sma" --summary 0 --feed yahoo \
+    --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
+    --clock "2026-11-02 14:29:54" --history 400 --poll 0.05 \
+    --duration 0.15 --no-journal &
+runner=$!
+await_line 'market closed until'
+sleep 1
+asleep=$(requests "$tmp/req15a.log")
+wait "$runner"
+if [ "$(cat "$tmp/rc")" = 0 ] && [ "$asleep" = 1 ] &&
+    [ "$(grep -c 'market closed until' "$tmp/err")" = 1 ] &&
+    grep -q '^market closed until 2026-11-02 09:30:00 EST; sleeping$' \
+    "$tmp/err" &&
+    grep -q '^market open until 2026-11-02 16:00:00 EST$' "$tmp/err" &&
+    [ "$(requests "$tmp/req15a.log")" -gt 1 ]; then
+	ok "before the open: slept without polling, woke at 09:30 EST"
+else
+	bad "before the open: $asleep request(s) while asleep"
+fi
+rm -f "$tmp/err"
+serve close --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
+    --reveal 60 --log-requests "$tmp/req15b.log"
+run --plugin "$sma" --summary 0 --feed yahoo \
+    --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
+    --clock "2026-11-02 20:59:57" --history 400 --poll 0.05 \
+    --duration 0.1 --no-journal &
+runner=$!
+await_line 'market closed until'
+sleep 0.3
+before=$(requests "$tmp/req15b.log")
+sleep 1
+after=$(requests "$tmp/req15b.log")
+wait "$runner"
+if [ "$(cat "$tmp/rc")" = 0 ] && [ "$before" -gt 1 ] &&
+    [ "$after" = "$before" ] &&
+    grep -q '^market open until 2026-11-02 16:00:00 EST$' "$tmp/err" &&
+    grep -q '^market closed until 2026-11-03 09:30:00 EST; sleeping$' \
+    "$tmp/err" &&
+    [ "$(grep -c 'market closed until' "$tmp/err")" = 1 ]; then
+	ok "at the close: polled until 16:00 EST, then slept till Tuesday"
+else
+	bad "at the close: $before then $after requests"
+fi
+for bad in "--market-hours 9-16:--market-hours: expected HH:MM-HH:MM" \
+    "--market-days Mo-Fr:--market-days: expected days such as Mon-Fri" \
+    "--market-tz Nowhere/City:unknown time zone 'Nowhere/City'"; do
+	# shellcheck disable=SC2086
+	run --plugin "$sma" --feed yahoo --symbols AAPL --no-journal \
+	    ${bad%%:*}
+	want=${bad#*:}
+	if [ "$(cat "$tmp/rc")" != 0 ] && grep -qF -- "$want" "$tmp/err"; then
+		ok "refused: ${bad%%:*}"
+	else
+		bad "refused: ${bad%%:*}"
+	fi
+done
 
 finish
