@@ -489,9 +489,10 @@ else
 fi
 
 # 15. Market hours (yahoo: New York's 09:30-16:00, Mon-Fri, by default),
-#     by the pinned feed clock.  (a) Started 6 s before Monday's open:
-#     "closed until 09:30; sleeping" once, no poll while closed (only the
-#     history request), then open, and polling.  (b) Started 3 s before
+#     by the pinned feed clock.  (a) Started 6 s before Tuesday's open
+#     (with Monday's bars as history): "closed until 09:30; sleeping"
+#     once, no poll while closed (only the history request), then open,
+#     and polling.  (b) Started 3 s before
 #     the close: polling, then "closed until Tuesday 09:30" once and no
 #     request any more.
 # requests LOG: the chart requests replayd has answered so far.
@@ -509,7 +510,7 @@ serve open --provider yahoo --fixture "$fixtures/bars_aapl_1m.csv" \
     --reveal 60 --log-requests "$tmp/req15a.log"
 run --plugin "$sma" --summary 0 --feed yahoo \
     --rest-url "http://127.0.0.1:$PORT" --symbols AAPL \
-    --clock "2026-11-02 14:29:54" --history 400 --poll 0.05 \
+    --clock "2026-11-03 14:29:54" --history 1500 --poll 0.05 \
     --duration 0.15 --no-journal &
 runner=$!
 await_line 'market closed until'
@@ -518,9 +519,9 @@ asleep=$(requests "$tmp/req15a.log")
 wait "$runner"
 if [ "$(cat "$tmp/rc")" = 0 ] && [ "$asleep" = 1 ] &&
     [ "$(grep -c 'market closed until' "$tmp/err")" = 1 ] &&
-    grep -q '^market closed until 2026-11-02 09:30:00 EST; sleeping$' \
+    grep -q '^market closed until 2026-11-03 09:30:00 EST; sleeping$' \
     "$tmp/err" &&
-    grep -q '^market open until 2026-11-02 16:00:00 EST$' "$tmp/err" &&
+    grep -q '^market open until 2026-11-03 16:00:00 EST$' "$tmp/err" &&
     [ "$(requests "$tmp/req15a.log")" -gt 1 ]; then
 	ok "before the open: slept without polling, woke at 09:30 EST"
 else
