@@ -212,8 +212,12 @@ static int
 sink_send(void *arg, const char *text)
 {
 	struct feed *f = arg;
+	struct ws_conn *c;
 
-	return f->wsc != NULL ? ws_send(f->wsc, text, strlen(text)) : -1;
+	pthread_mutex_lock(&f->lock);
+	c = f->wsc;
+	pthread_mutex_unlock(&f->lock);
+	return c != NULL ? ws_send(c, text, strlen(text)) : -1;
 }
 
 static void
@@ -410,7 +414,11 @@ ws_open(void *arg, struct ws_conn *c)
 {
 	struct feed *f = arg;
 
-	(void)c;
+	/* The connection may open, and the provider speak, before
+	 * ws_connect() has returned it to start_stream(). */
+	pthread_mutex_lock(&f->lock);
+	f->wsc = c;
+	pthread_mutex_unlock(&f->lock);
 	if (f->opened_once)
 		backfill(f);
 	f->opened_once = 1;
@@ -503,6 +511,7 @@ start_stream(struct feed *f, char **cause)
 	char path[2048] = "";
 	char *url;
 	struct ws_options wo = { 0 };
+	struct ws_conn *c;
 
 	if (connector_stream_path(&f->conn, f->ask, path, sizeof path) !=
 	    TH_OK) {
@@ -513,10 +522,13 @@ start_stream(struct feed *f, char **cause)
 	wo.url = url;
 	wo.headers = (const char *const *)f->headers;
 	if ((f->ws = ws_loop_start(cause)) == NULL ||
-	    (f->wsc = ws_connect(f->ws, &wo, &feed_ws, f, cause)) == NULL) {
+	    (c = ws_connect(f->ws, &wo, &feed_ws, f, cause)) == NULL) {
 		free(url);
 		return -1;
 	}
+	pthread_mutex_lock(&f->lock);
+	f->wsc = c;
+	pthread_mutex_unlock(&f->lock);
 	free(url);
 	return 0;
 }
