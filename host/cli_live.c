@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "connector.h"
+#include "hours.h"
 #include "journal.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -62,6 +63,20 @@ apply_broker(struct settings *s, int c, const char *arg, char **cause)
 	return 1;
 }
 
+/* --market-hours and --market-days are checked as they are given. */
+static int
+market_option(char **field, const char *opt, const char *arg, char **cause)
+{
+	struct hours h;
+
+	if (strcmp(opt, "--market-hours") == 0 ? strcmp(arg, "off") != 0 &&
+	    hours_parse_range(opt, arg, &h, cause) < 0 :
+	    hours_parse_days(opt, arg, &h, cause) < 0)
+		return -1;
+	settings_set_string(field, arg);
+	return 0;
+}
+
 int
 cli_live_apply(struct settings *s, int c, const char *arg, char **cause)
 {
@@ -85,6 +100,12 @@ cli_live_apply(struct settings *s, int c, const char *arg, char **cause)
 	case OPT_POLL: return seconds("poll", arg, &l->poll, cause);
 	case OPT_GRACE: return seconds("grace", arg, &l->grace, cause);
 	case OPT_STALE: return seconds("stale", arg, &l->stale, cause);
+	case OPT_STAGGER: return seconds("stagger", arg, &l->stagger, cause);
+	case OPT_MARKET_HOURS: return market_option(&l->market_hours,
+	    "--market-hours", arg, cause);
+	case OPT_MARKET_DAYS: return market_option(&l->market_days,
+	    "--market-days", arg, cause);
+	case OPT_MARKET_TZ: settings_set_string(&l->market_tz, arg); return 0;
 	case OPT_SUMMARY: return seconds("summary", arg, &l->summary, cause);
 	case OPT_DURATION: return seconds("duration", arg, &l->duration,
 	    cause);
@@ -171,6 +192,39 @@ default_journal(void)
 	return xstrdup(buf);
 }
 
+/* Equity feeds sleep outside their market's hours by default; the
+ * connector's name is the file name without its directory and ".so". */
+static int
+equity_feed(const char *feed)
+{
+	const char *base = strrchr(feed, '/') ? strrchr(feed, '/') + 1 : feed;
+	size_t n = strcspn(base, ".");
+
+	return (n == 11 && strncmp(base, "alpaca_data", n) == 0) ||
+	    (n == 5 && strncmp(base, "yahoo", n) == 0);
+}
+
+/* The market hours, and its zone made the process's local time (there
+ * is no thread yet).  Messages name the configuration keys: the
+ * options were checked when given. */
+static int
+market_hours(const struct live_settings *l, struct live_options *lo,
+    char **cause)
+{
+	const char *range = l->market_hours;
+
+	lo->market = range != NULL ? strcmp(range, "off") != 0 :
+	    equity_feed(l->feed);
+	if (!lo->market)
+		return 0;
+	return hours_parse_range("live.market_hours", range != NULL ? range :
+	    "09:30-16:00", &lo->hours, cause) < 0 ||
+	    hours_parse_days("live.market_days", l->market_days != NULL ?
+	    l->market_days : "Mon-Fri", &lo->hours, cause) < 0 ||
+	    hours_set_zone("--market-tz (live.market_tz)", l->market_tz !=
+	    NULL ? l->market_tz : "America/New_York", cause) < 0 ? -1 : 0;
+}
+
 static int
 fill_options(const struct settings *s, int quiet, struct live_options *lo,
     char **journal, char **cause)
@@ -198,7 +252,9 @@ fill_options(const struct settings *s, int quiet, struct live_options *lo,
 	f->poll_ns = (int64_t)(l->poll * 1e9);
 	f->grace_ns = (int64_t)(l->grace * 1e9);
 	f->stale_ns = l->stale > 0 ? (int64_t)(l->stale * 1e9) : 3 * gran;
-	if (parse_clock(l->clock, &f->now, cause) < 0)
+	f->stagger_ns = (int64_t)(l->stagger * 1e9);
+	if (parse_clock(l->clock, &f->now, cause) < 0 ||
+	    market_hours(l, lo, cause) < 0)
 		return -1;
 	*journal = l->no_journal ? NULL : l->journal ? xstrdup(l->journal) :
 	    default_journal();

@@ -17,7 +17,8 @@ enum {
 	OPT_FEED = 512, OPT_FEED_SETTING, OPT_REST_URL, OPT_STREAM_URL,
 	OPT_GRANULARITY, OPT_HISTORY, OPT_CLOCK, OPT_POLL, OPT_GRACE,
 	OPT_STALE, OPT_SUMMARY, OPT_DURATION, OPT_ONCE, OPT_JOURNAL,
-	OPT_NO_JOURNAL, OPT_REPLAY, OPT_LIST_GRANULARITIES,
+	OPT_NO_JOURNAL, OPT_REPLAY, OPT_LIST_GRANULARITIES, OPT_STAGGER,
+	OPT_MARKET_HOURS, OPT_MARKET_DAYS, OPT_MARKET_TZ,
 	OPT_BROKER = 600, OPT_BROKER_SETTING, OPT_BROKER_REST_URL,
 	OPT_BROKER_STREAM_URL, OPT_LIMIT_TIMEOUT, OPT_ORDER_POLL, OPT_LIVE,
 	OPT_YES
@@ -34,6 +35,10 @@ enum {
 	{ "poll", required_argument, NULL, OPT_POLL }, \
 	{ "grace", required_argument, NULL, OPT_GRACE }, \
 	{ "stale", required_argument, NULL, OPT_STALE }, \
+	{ "stagger", required_argument, NULL, OPT_STAGGER }, \
+	{ "market-hours", required_argument, NULL, OPT_MARKET_HOURS }, \
+	{ "market-days", required_argument, NULL, OPT_MARKET_DAYS }, \
+	{ "market-tz", required_argument, NULL, OPT_MARKET_TZ }, \
 	{ "summary", required_argument, NULL, OPT_SUMMARY }, \
 	{ "duration", required_argument, NULL, OPT_DURATION }, \
 	{ "once", no_argument, NULL, OPT_ONCE }, \

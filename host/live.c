@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "journal.h"
 #include "log.h"
@@ -58,6 +59,8 @@ struct live {
 	double *paper_start;		/* paper positions at the start */
 	double *fill_units;		/* per leg: paper fills of this step
 					 * that no broker order mirrors yet */
+	int market_open;		/* -1 = not known yet */
+	int64_t market_until;		/* feed clock of the next change */
 };
 
 static void
@@ -440,6 +443,45 @@ summary(struct live *lv)
 	}
 }
 
+/* A local time of the market's zone (TZ), for the console. */
+static const char *
+local_time(int64_t t, char *buf, size_t size)
+{
+	time_t secs = (time_t)(t / 1000000000);
+	struct tm tm;
+
+	if (t == INT64_MAX)
+		return "further notice (no trading day)";
+	localtime_r(&secs, &tm);
+	strftime(buf, size, "%Y-%m-%d %H:%M:%S %Z", &tm);
+	return buf;
+}
+
+/* Opens and closes the market by the feed clock: the feed sleeps while
+ * it is closed.  Says so once per change. */
+static void
+market_clock(struct live *lv)
+{
+	int64_t now, until;
+	char when[64];
+	int open;
+
+	if (!lv->lo->market || (now = feed_now(&lv->feed)) < lv->market_until)
+		return;
+	open = hours_open_at(&lv->lo->hours, now, &until);
+	lv->market_until = until;
+	if (open == lv->market_open)
+		return;
+	lv->market_open = open;
+	feed_pause(&lv->feed, !open);
+	log_info("live: market %s until %s", open ? "open" : "closed",
+	    local_time(until, when, sizeof when));
+	if (!lv->lo->quiet)
+		fprintf(stderr, open ? "market open until %s\n" :
+		    "market closed until %s; sleeping\n",
+		    local_time(until, when, sizeof when));
+}
+
 static int
 should_stop(struct live *lv, int64_t t0)
 {
@@ -482,7 +524,9 @@ loop(struct live *lv, const struct plugin *pl, const struct params *params,
 	int rc = 0;
 
 	lv->next_summary = t0 + lv->lo->summary_ns;
+	lv->market_open = -1;
 	while (rc == 0 && !should_stop(lv, t0)) {
+		market_clock(lv);
 		got = feed_take(&lv->feed, buf, LIVE_TAKE_MAX, LIVE_WAIT_MS,
 		    cause);
 		if (got < 0) {

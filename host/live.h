@@ -9,6 +9,7 @@
 
 #include "feed.h"
 #include "route.h"
+#include "hours.h"
 #include "session.h"
 
 struct live_options {
@@ -24,6 +25,8 @@ struct live_options {
 	const struct route_options *route; /* a real broker; NULL = paper
 					 * only.  Its journal_path is set
 					 * here from journal_dir. */
+	int market;			/* sleep while the market is closed */
+	struct hours hours;		/* its hours (local time: TZ) */
 };
 
 /* Called once the session has stopped, to print its statistics. */

@@ -162,7 +162,11 @@ live_change(const struct live_settings *a, const struct live_settings *b)
 	    !same_str(a->granularity, b->granularity) ||
 	    a->history != b->history || !same_str(a->clock, b->clock) ||
 	    a->poll != b->poll || a->grace != b->grace ||
-	    a->stale != b->stale || a->summary != b->summary ||
+	    a->stale != b->stale || a->stagger != b->stagger ||
+	    !same_str(a->market_hours, b->market_hours) ||
+	    !same_str(a->market_days, b->market_days) ||
+	    !same_str(a->market_tz, b->market_tz) ||
+	    a->summary != b->summary ||
 	    a->duration != b->duration || a->once != b->once ||
 	    !same_str(a->journal, b->journal) ||
 	    a->no_journal != b->no_journal || a->nconn != b->nconn)

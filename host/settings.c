@@ -25,6 +25,7 @@ settings_init(struct settings *s)
 	s->train_validation = 0.2;
 	s->live.history = 100;
 	s->live.grace = 2;
+	s->live.stagger = 0.2;
 	s->live.summary = 60;
 	s->live.limit_timeout = 30;
 	s->live.order_poll = 5;
@@ -84,6 +85,9 @@ settings_free(struct settings *s)
 	free(s->log_file);
 	free(s->audit_path);
 	free(s->state_path);
+	free(s->live.market_hours);
+	free(s->live.market_days);
+	free(s->live.market_tz);
 	free(s->trades_path);
 	free(s->equity_path);
 	free(s->train_select);

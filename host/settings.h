@@ -52,6 +52,13 @@ struct live_settings {
 	double poll;			/* seconds; 0 = the granularity */
 	double grace;			/* seconds, default 2 */
 	double stale;			/* seconds; 0 = three bars */
+	double stagger;			/* seconds between two symbols' start
+					 * requests, default 0.2 */
+	char *market_hours;		/* "HH:MM-HH:MM" or "off"; NULL = on
+					 * (09:30-16:00) for alpaca_data and
+					 * yahoo, off for other feeds */
+	char *market_days;		/* NULL = "Mon-Fri" */
+	char *market_tz;		/* NULL = "America/New_York" */
 	double summary;			/* seconds, default 60; 0 = none */
 	double duration;		/* minutes; 0 = until a signal */
 	int once;
