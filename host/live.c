@@ -560,6 +560,14 @@ cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static size_t
+rank(size_t n, double q)
+{
+	size_t r = (size_t)ceil(q * (double)n);
+
+	return r > 0 ? r - 1 : 0;
+}
+
 static void
 print_latency(struct live *lv)
 {
@@ -577,9 +585,11 @@ print_latency(struct live *lv)
 	if (n == 0)
 		return;
 	qsort(lv->lat, n, sizeof *lv->lat, cmp_i64);
+	/* Nearest rank: the smallest value with at least q of them at or
+	 * below it (p99 of 2 values is the larger one). */
 	fprintf(stderr, "-- %zu decision(s): bar receipt to order p50 %.1f "
-	    "us  p99 %.1f us  max %.1f us\n", n, lv->lat[n / 2] / 1e3,
-	    lv->lat[(size_t)((double)(n - 1) * 0.99)] / 1e3,
+	    "us  p99 %.1f us  max %.1f us\n", n, lv->lat[rank(n, 0.50)] / 1e3,
+	    lv->lat[rank(n, 0.99)] / 1e3,
 	    lv->lat[n - 1] / 1e3);
 }
 
@@ -612,6 +622,16 @@ static void
 wake_engine(void *arg)
 {
 	feed_wake(arg);
+}
+
+static size_t
+session_bars(const struct live *lv)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < lv->n; k++)
+		n += lv->frames[k]->n;
+	return n;
 }
 
 static int
@@ -715,7 +735,10 @@ live_run(const struct plugin *pl, const struct params *params,
 	/* The broker uses the feed's transport: it stops after the drain,
 	 * and before the broker's own state goes (live_free). */
 	feed_stop(&lv.feed);
-	if (rc == 0 && report != NULL)
+	if (rc == 0 && report != NULL && session_bars(&lv) == 0)
+		log_warn("live: no bar at all (no history, no live bar): no "
+		    "statistics");
+	else if (rc == 0 && report != NULL)
 		rc = report(report_arg, &lv.s, cause);
 	/* The statistics first: the paper session itself was fine. */
 	if (rc == 0 && broker_rc < 0) {
