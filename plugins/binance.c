@@ -249,14 +249,324 @@ reply(th_conn *cx, const json_t *msg)
 	return TH_ERR_INVALID;
 }
 
+/*
+ * The hot path.  Nearly every stream message is a kline event of one
+ * shape; parsing it into a jansson tree costs a dozen allocations and
+ * most of the connector's time.  fast_kline() reads that shape in place
+ * and reports the bar itself; it declines (returns 0) anything it does
+ * not fully understand, and the jansson path below then handles the
+ * message as before, so the outcome is the same either way: it accepts
+ * only syntactically valid JSON whose strings are printable ASCII without
+ * escapes, whose numbers are integers of at most 18 digits and whose
+ * captured keys appear once, and decimal strings it converts exactly as
+ * strtod() does (at most 19 significant digits summing to no more than
+ * 2^53, and at most 22 decimals: one correctly rounded division).
+ */
+
+/* The value of one captured key: its text (a string's without quotes). */
+struct fk_val {
+	const char *p;
+	size_t n;
+	char type;		/* 's' string, 'i' integer, 'o' object, 't'
+				 * true, 'f' false, 'z' null; 0 = absent */
+	char dup;		/* the key appeared again */
+};
+
+struct fk_scan {
+	const char *p, *end;
+	int depth;
+};
+
+static void
+fk_ws(struct fk_scan *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' ||
+	    *c->p == '\n' || *c->p == '\r'))
+		c->p++;
+}
+
+/* A string at c->p into *v; -1 for an escape, a control or non-ASCII
+ * byte, or no closing quote. */
+static int
+fk_string(struct fk_scan *c, struct fk_val *v)
+{
+	const char *q;
+
+	if (c->p == c->end || *c->p != '"')
+		return -1;
+	for (q = ++c->p; q < c->end && *q != '"'; q++)
+		if (*q == '\\' || (unsigned char)*q < 0x20 ||
+		    (unsigned char)*q >= 0x80)
+			return -1;
+	if (q == c->end)
+		return -1;
+	v->p = c->p;
+	v->n = (size_t)(q - c->p);
+	v->type = 's';
+	c->p = q + 1;
+	return 0;
+}
+
+/* An integer: -?(0|[1-9][0-9]*), at most 18 digits, not followed by a
+ * fraction or an exponent. */
+static int
+fk_integer(struct fk_scan *c, struct fk_val *v)
+{
+	const char *q = c->p, *d;
+
+	if (q < c->end && *q == '-')
+		q++;
+	for (d = q; q < c->end && *q >= '0' && *q <= '9'; q++)
+		;
+	if (q == d || q - d > 18 || (*d == '0' && q - d > 1) ||
+	    (q < c->end && (*q == '.' || *q == 'e' || *q == 'E')))
+		return -1;
+	v->p = c->p;
+	v->n = (size_t)(q - c->p);
+	v->type = 'i';
+	c->p = q;
+	return 0;
+}
+
+static int
+fk_literal(struct fk_scan *c, struct fk_val *v, const char *word, char type)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n) != 0)
+		return -1;
+	v->p = c->p;
+	v->n = n;
+	v->type = type;
+	c->p += n;
+	return 0;
+}
+
+static int fk_object(struct fk_scan *c, const char *const *keys,
+    struct fk_val *out);
+
+static int
+fk_value(struct fk_scan *c, struct fk_val *v)
+{
+	const char *start = c->p;
+
+	if (c->p == c->end)
+		return -1;
+	switch (*c->p) {
+	case '"': return fk_string(c, v);
+	case 't': return fk_literal(c, v, "true", 't');
+	case 'f': return fk_literal(c, v, "false", 'f');
+	case 'n': return fk_literal(c, v, "null", 'z');
+	case '{':
+		if (c->depth == 3 || fk_object(c, NULL, NULL) < 0)
+			return -1;
+		v->p = start;
+		v->n = (size_t)(c->p - start);
+		v->type = 'o';
+		return 0;
+	default: return fk_integer(c, v);
+	}
+}
+
+/* Captures the value of each key in KEYS (NULL-terminated; may be NULL)
+ * into OUT[i] and checks the syntax of the object at c->p. */
+static int
+fk_member(struct fk_scan *c, const char *const *keys, struct fk_val *out)
+{
+	struct fk_val k, v;
+	size_t i;
+
+	if (fk_string(c, &k) < 0)
+		return -1;
+	fk_ws(c);
+	if (c->p == c->end || *c->p++ != ':')
+		return -1;
+	fk_ws(c);
+	if (fk_value(c, &v) < 0)
+		return -1;
+	for (i = 0; keys != NULL && keys[i] != NULL; i++)
+		if (strlen(keys[i]) == k.n && memcmp(keys[i], k.p, k.n) == 0) {
+			v.dup = out[i].type != 0;
+			out[i] = v;
+		}
+	fk_ws(c);
+	return 0;
+}
+
+static int
+fk_object(struct fk_scan *c, const char *const *keys, struct fk_val *out)
+{
+	c->depth++;
+	c->p++;		/* '{' */
+	fk_ws(c);
+	if (c->p < c->end && *c->p == '}') {
+		c->p++;
+		c->depth--;
+		return 0;
+	}
+	for (;;) {
+		if (fk_member(c, keys, out) < 0 || c->p == c->end)
+			return -1;
+		if (*c->p == '}')
+			break;
+		if (*c->p++ != ',')
+			return -1;
+		fk_ws(c);
+	}
+	c->p++;
+	c->depth--;
+	return 0;
+}
+
+/* Scans the object TEXT of N bytes, capturing KEYS into OUT (all cleared
+ * first); -1 unless it is one valid object with nothing after it. */
+static int
+fk_parse(const char *text, size_t n, const char *const *keys,
+    struct fk_val *out, size_t nkeys)
+{
+	struct fk_scan c = { text, text + n, 0 };
+	size_t i;
+
+	memset(out, 0, nkeys * sizeof *out);
+	fk_ws(&c);
+	if (c.p == c.end || *c.p != '{' || fk_object(&c, keys, out) < 0)
+		return -1;
+	fk_ws(&c);
+	for (i = 0; i < nkeys; i++)
+		if (out[i].dup)
+			return -1;
+	return c.p == c.end ? 0 : -1;
+}
+
+static int
+fk_is(const struct fk_val *v, char type, const char *text)
+{
+	return v->type == type && (text == NULL || (strlen(text) == v->n &&
+	    memcmp(v->p, text, v->n) == 0));
+}
+
+/* A decimal string [-]d+[.d+] into *out exactly as strtod() reads it;
+ * -1 for any other form or one not exact in a single division. */
+static int
+fk_decimal(const struct fk_val *v, double *out)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+	    1e18, 1e19, 1e20, 1e21, 1e22 };
+	const char *p = v->p, *e = v->p + v->n, *dot = NULL, *q;
+	uint64_t m = 0;
+	int neg = 0, sig = 0, frac = 0;
+
+	if (v->type != 's')
+		return -1;
+	if (p < e && *p == '-')
+		neg = *p++ == '-';
+	for (q = p; q < e; q++)
+		if (*q == '.' && dot == NULL && q > p)
+			dot = q;
+		else if (*q < '0' || *q > '9')
+			return -1;
+	if (p == e || dot == e - 1)
+		return -1;
+	while (dot != NULL && e[-1] == '0')
+		e--;		/* trailing zeros of the fraction */
+	for (q = p; q < e; q++) {
+		if (q == dot)
+			continue;
+		if (dot != NULL && q > dot)
+			frac++;
+		if (m == 0 && *q == '0')
+			continue;
+		if (++sig > 19)
+			return -1;
+		m = m * 10 + (uint64_t)(*q - '0');
+	}
+	if (m > (UINT64_C(1) << 53) || frac > 22)
+		return -1;
+	*out = (double)m / pow10[frac];
+	if (neg)
+		*out = -*out;
+	return 0;
+}
+
+/* An integer token into *out. */
+static int64_t
+fk_int(const struct fk_val *v)
+{
+	const char *p = v->p, *e = v->p + v->n;
+	int64_t x = 0;
+	int neg = *p == '-';
+
+	for (p += neg; p < e; p++)
+		x = x * 10 + (*p - '0');
+	return neg ? -x : x;
+}
+
+enum { K_S, K_T, K_O, K_H, K_L, K_C, K_V, K_X, K_N };
+
+/* The bar of the kline object K (its text) into *bar and SYM; -1 when a
+ * field is missing or not in the plain form. */
+static int
+fk_bar(const struct fk_val *k, struct th_bar *bar, char *sym)
+{
+	static const char *const keys[] = { "s", "t", "o", "h", "l", "c",
+	    "v", "x", NULL };
+	struct fk_val f[K_N];
+
+	if (fk_parse(k->p, k->n, keys, f, K_N) < 0 || f[K_S].type != 's' ||
+	    f[K_S].n >= UTIL_SYMBOL_MAX || f[K_T].type != 'i' ||
+	    (f[K_X].type != 't' && f[K_X].type != 'f') ||
+	    fk_decimal(&f[K_O], &bar->open) < 0 ||
+	    fk_decimal(&f[K_H], &bar->high) < 0 ||
+	    fk_decimal(&f[K_L], &bar->low) < 0 ||
+	    fk_decimal(&f[K_C], &bar->close) < 0 ||
+	    fk_decimal(&f[K_V], &bar->volume) < 0)
+		return -1;
+	memcpy(sym, f[K_S].p, f[K_S].n);
+	sym[f[K_S].n] = '\0';
+	bar->symbol = sym;
+	bar->time = fk_int(&f[K_T]) * NS_PER_MS;
+	bar->closed = f[K_X].type == 't';
+	return 0;
+}
+
+/* Reports the kline event in DATA; 0 (nothing reported) when the
+ * message is anything else or not in the plain form. */
+static int
+fast_kline(th_conn *cx, const char *data, size_t len)
+{
+	static const char *const keys[] = { "stream", "data", "e", "k",
+	    NULL };
+	enum { R_STREAM, R_DATA, R_E, R_K, R_N };
+	struct fk_val r[R_N];
+	struct th_bar bar = { 0 };
+	char sym[UTIL_SYMBOL_MAX];
+
+	if (fk_parse(data, len, keys, r, R_N) < 0)
+		return 0;
+	if (r[R_STREAM].type == 's' && r[R_DATA].type == 'o' &&
+	    fk_parse(r[R_DATA].p, r[R_DATA].n, keys, r, R_N) < 0)
+		return 0;
+	if (!fk_is(&r[R_E], 's', "kline") || r[R_K].type != 'o')
+		return 0;
+	bar.struct_size = sizeof bar;
+	if (fk_bar(&r[R_K], &bar, sym) < 0)
+		return 0;
+	cx->api->bar(cx, &bar);
+	return 1;
+}
+
 static enum th_status
 binance_on_message(th_conn *cx, void *state, const char *data, size_t len)
 {
-	json_t *root = util_parse(data, len);
-	const json_t *msg = root, *wrapped;
+	json_t *root;
+	const json_t *msg, *wrapped;
 	enum th_status st = TH_ERR_INVALID;
 
 	(void)state;
+	if (fast_kline(cx, data, len))
+		return TH_OK;
+	msg = root = util_parse(data, len);
 	if (!json_is_object(root))
 		goto out;
 	wrapped = json_object_get(root, "data");
