@@ -252,15 +252,16 @@ reply(th_conn *cx, const json_t *msg)
 /*
  * The hot path.  Nearly every stream message is a kline event of one
  * shape; parsing it into a jansson tree costs a dozen allocations and
- * most of the connector's time.  fast_kline() reads that shape in place
- * and reports the bar itself; it declines (returns 0) anything it does
- * not fully understand, and the jansson path below then handles the
- * message as before, so the outcome is the same either way: it accepts
- * only syntactically valid JSON whose strings are printable ASCII without
- * escapes, whose numbers are integers of at most 18 digits and whose
- * captured keys appear once, and decimal strings it converts exactly as
- * strtod() does (at most 19 significant digits summing to no more than
- * 2^53, and at most 22 decimals: one correctly rounded division).
+ * most of the connector's time.  fast_kline() reads that shape in one
+ * pass, in place, and reports the bar itself; it declines (returns 0)
+ * anything it does not fully understand, and the jansson path below then
+ * handles the message as before, so the outcome is the same either way.
+ * It accepts only syntactically valid JSON whose strings are printable
+ * ASCII without escapes, whose numbers are integers of at most 18 digits,
+ * with no array, objects nested at most three deep, and each captured key
+ * once; and decimal strings it converts exactly as strtod() does (at most
+ * 19 significant digits making no more than 2^53, and at most 22
+ * decimals: one correctly rounded division).
  */
 
 /* The value of one captured key: its text (a string's without quotes). */
@@ -272,9 +273,35 @@ struct fk_val {
 	char dup;		/* the key appeared again */
 };
 
+struct fk_obj;
+
+/* A key to capture, and how to read its value when it is an object. */
+struct fk_key {
+	const char *name;
+	size_t len;
+	const struct fk_obj *child;	/* NULL: the object is skipped */
+};
+
+/* What to capture in one object: KEYS[i]'s value goes to out[base + i]. */
+struct fk_obj {
+	const struct fk_key *keys;
+	size_t nkeys, base;
+};
+
 struct fk_scan {
 	const char *p, *end;
 	int depth;
+	struct fk_val *out;
+};
+
+/* Bytes a plain string may hold: printable ASCII but '"' and '\\'. */
+static const unsigned char fk_plain[256] = {
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
 static void
@@ -285,8 +312,7 @@ fk_ws(struct fk_scan *c)
 		c->p++;
 }
 
-/* A string at c->p into *v; -1 for an escape, a control or non-ASCII
- * byte, or no closing quote. */
+/* A plain string at c->p into *v; -1 for anything else. */
 static int
 fk_string(struct fk_scan *c, struct fk_val *v)
 {
@@ -294,11 +320,9 @@ fk_string(struct fk_scan *c, struct fk_val *v)
 
 	if (c->p == c->end || *c->p != '"')
 		return -1;
-	for (q = ++c->p; q < c->end && *q != '"'; q++)
-		if (*q == '\\' || (unsigned char)*q < 0x20 ||
-		    (unsigned char)*q >= 0x80)
-			return -1;
-	if (q == c->end)
+	for (q = ++c->p; q < c->end && fk_plain[(unsigned char)*q]; q++)
+		;
+	if (q == c->end || *q != '"')
 		return -1;
 	v->p = c->p;
 	v->n = (size_t)(q - c->p);
@@ -342,11 +366,11 @@ fk_literal(struct fk_scan *c, struct fk_val *v, const char *word, char type)
 	return 0;
 }
 
-static int fk_object(struct fk_scan *c, const char *const *keys,
-    struct fk_val *out);
+static int fk_object(struct fk_scan *c, const struct fk_obj *o);
 
+/* Any value but an array; an object is read by SPEC (may be NULL). */
 static int
-fk_value(struct fk_scan *c, struct fk_val *v)
+fk_value(struct fk_scan *c, struct fk_val *v, const struct fk_obj *spec)
 {
 	const char *start = c->p;
 
@@ -358,7 +382,7 @@ fk_value(struct fk_scan *c, struct fk_val *v)
 	case 'f': return fk_literal(c, v, "false", 'f');
 	case 'n': return fk_literal(c, v, "null", 'z');
 	case '{':
-		if (c->depth == 3 || fk_object(c, NULL, NULL) < 0)
+		if (c->depth == 3 || fk_object(c, spec) < 0)
 			return -1;
 		v->p = start;
 		v->n = (size_t)(c->p - start);
@@ -368,33 +392,38 @@ fk_value(struct fk_scan *c, struct fk_val *v)
 	}
 }
 
-/* Captures the value of each key in KEYS (NULL-terminated; may be NULL)
- * into OUT[i] and checks the syntax of the object at c->p. */
+/* One "key": value, capturing the value when O names the key. */
 static int
-fk_member(struct fk_scan *c, const char *const *keys, struct fk_val *out)
+fk_member(struct fk_scan *c, const struct fk_obj *o)
 {
-	struct fk_val k, v;
+	const struct fk_key *k = NULL;
+	struct fk_val key, v = { 0 };
 	size_t i;
 
-	if (fk_string(c, &k) < 0)
+	if (fk_string(c, &key) < 0)
 		return -1;
+	for (i = 0; o != NULL && i < o->nkeys; i++)
+		if (o->keys[i].len == key.n && *o->keys[i].name == *key.p &&
+		    memcmp(o->keys[i].name, key.p, key.n) == 0) {
+			k = &o->keys[i];
+			break;
+		}
 	fk_ws(c);
 	if (c->p == c->end || *c->p++ != ':')
 		return -1;
 	fk_ws(c);
-	if (fk_value(c, &v) < 0)
+	if (fk_value(c, &v, k != NULL ? k->child : NULL) < 0)
 		return -1;
-	for (i = 0; keys != NULL && keys[i] != NULL; i++)
-		if (strlen(keys[i]) == k.n && memcmp(keys[i], k.p, k.n) == 0) {
-			v.dup = out[i].type != 0;
-			out[i] = v;
-		}
+	if (k != NULL) {
+		v.dup = c->out[o->base + i].type != 0;
+		c->out[o->base + i] = v;
+	}
 	fk_ws(c);
 	return 0;
 }
 
 static int
-fk_object(struct fk_scan *c, const char *const *keys, struct fk_val *out)
+fk_object(struct fk_scan *c, const struct fk_obj *o)
 {
 	c->depth++;
 	c->p++;		/* '{' */
@@ -405,7 +434,7 @@ fk_object(struct fk_scan *c, const char *const *keys, struct fk_val *out)
 		return 0;
 	}
 	for (;;) {
-		if (fk_member(c, keys, out) < 0 || c->p == c->end)
+		if (fk_member(c, o) < 0 || c->p == c->end)
 			return -1;
 		if (*c->p == '}')
 			break;
@@ -418,31 +447,50 @@ fk_object(struct fk_scan *c, const char *const *keys, struct fk_val *out)
 	return 0;
 }
 
-/* Scans the object TEXT of N bytes, capturing KEYS into OUT (all cleared
- * first); -1 unless it is one valid object with nothing after it. */
+/* Where each captured value goes: the event's fields, then the same for
+ * a combined stream's "data", then the kline's fields of each. */
+enum {
+	F_STREAM, F_DATA, F_E, F_K,		/* the message */
+	F_DATA_E, F_DATA_K,			/* its "data" */
+	F_S, F_T, F_O, F_H, F_L, F_C, F_V, F_X,	/* the message's "k" */
+	F_KLINE_N = F_X - F_S + 1,
+	F_DATA_S = F_X + 1,			/* the data's "k" */
+	F_N = F_DATA_S + F_KLINE_N
+};
+
+#define FK_KEY(name, child) { name, sizeof name - 1, child }
+#define FK_KLINE_KEYS { FK_KEY("s", NULL), FK_KEY("t", NULL), \
+	FK_KEY("o", NULL), FK_KEY("h", NULL), FK_KEY("l", NULL), \
+	FK_KEY("c", NULL), FK_KEY("v", NULL), FK_KEY("x", NULL) }
+
+static const struct fk_key fk_kline_keys[] = FK_KLINE_KEYS;
+static const struct fk_obj fk_kline = { fk_kline_keys, F_KLINE_N, F_S };
+static const struct fk_obj fk_data_kline = { fk_kline_keys, F_KLINE_N,
+	F_DATA_S };
+static const struct fk_key fk_data_keys[] = { FK_KEY("e", NULL),
+	FK_KEY("k", &fk_data_kline) };
+static const struct fk_obj fk_data = { fk_data_keys, 2, F_DATA_E };
+static const struct fk_key fk_root_keys[] = { FK_KEY("stream", NULL),
+	FK_KEY("data", &fk_data), FK_KEY("e", NULL), FK_KEY("k", &fk_kline) };
+static const struct fk_obj fk_root = { fk_root_keys, 4, F_STREAM };
+
+/* Reads DATA (N bytes) into OUT[F_N]; -1 unless it is one valid object
+ * with nothing but white space after it and no captured key repeated. */
 static int
-fk_parse(const char *text, size_t n, const char *const *keys,
-    struct fk_val *out, size_t nkeys)
+fk_parse(const char *data, size_t n, struct fk_val *out)
 {
-	struct fk_scan c = { text, text + n, 0 };
+	struct fk_scan c = { data, data + n, 0, out };
 	size_t i;
 
-	memset(out, 0, nkeys * sizeof *out);
+	memset(out, 0, F_N * sizeof *out);
 	fk_ws(&c);
-	if (c.p == c.end || *c.p != '{' || fk_object(&c, keys, out) < 0)
+	if (c.p == c.end || *c.p != '{' || fk_object(&c, &fk_root) < 0)
 		return -1;
 	fk_ws(&c);
-	for (i = 0; i < nkeys; i++)
+	for (i = 0; i < F_N; i++)
 		if (out[i].dup)
 			return -1;
 	return c.p == c.end ? 0 : -1;
-}
-
-static int
-fk_is(const struct fk_val *v, char type, const char *text)
-{
-	return v->type == type && (text == NULL || (strlen(text) == v->n &&
-	    memcmp(v->p, text, v->n) == 0));
 }
 
 /* A decimal string [-]d+[.d+] into *out exactly as strtod() reads it;
@@ -489,7 +537,7 @@ fk_decimal(const struct fk_val *v, double *out)
 	return 0;
 }
 
-/* An integer token into *out. */
+/* An integer token's value. */
 static int64_t
 fk_int(const struct fk_val *v)
 {
@@ -502,55 +550,52 @@ fk_int(const struct fk_val *v)
 	return neg ? -x : x;
 }
 
-enum { K_S, K_T, K_O, K_H, K_L, K_C, K_V, K_X, K_N };
-
-/* The bar of the kline object K (its text) into *bar and SYM; -1 when a
- * field is missing or not in the plain form. */
+/* The bar of the kline fields F[F_KLINE_N] (in fk_kline_keys' order)
+ * into *bar and SYM; -1 when one is missing or not in the plain form. */
 static int
-fk_bar(const struct fk_val *k, struct th_bar *bar, char *sym)
+fk_bar(const struct fk_val *f, struct th_bar *bar, char *sym)
 {
-	static const char *const keys[] = { "s", "t", "o", "h", "l", "c",
-	    "v", "x", NULL };
-	struct fk_val f[K_N];
+	const struct fk_val *s = &f[F_S - F_S], *t = &f[F_T - F_S],
+	    *x = &f[F_X - F_S];
 
-	if (fk_parse(k->p, k->n, keys, f, K_N) < 0 || f[K_S].type != 's' ||
-	    f[K_S].n >= UTIL_SYMBOL_MAX || f[K_T].type != 'i' ||
-	    (f[K_X].type != 't' && f[K_X].type != 'f') ||
-	    fk_decimal(&f[K_O], &bar->open) < 0 ||
-	    fk_decimal(&f[K_H], &bar->high) < 0 ||
-	    fk_decimal(&f[K_L], &bar->low) < 0 ||
-	    fk_decimal(&f[K_C], &bar->close) < 0 ||
-	    fk_decimal(&f[K_V], &bar->volume) < 0)
+	if (s->type != 's' || s->n >= UTIL_SYMBOL_MAX || t->type != 'i' ||
+	    (x->type != 't' && x->type != 'f') ||
+	    fk_decimal(&f[F_O - F_S], &bar->open) < 0 ||
+	    fk_decimal(&f[F_H - F_S], &bar->high) < 0 ||
+	    fk_decimal(&f[F_L - F_S], &bar->low) < 0 ||
+	    fk_decimal(&f[F_C - F_S], &bar->close) < 0 ||
+	    fk_decimal(&f[F_V - F_S], &bar->volume) < 0)
 		return -1;
-	memcpy(sym, f[K_S].p, f[K_S].n);
-	sym[f[K_S].n] = '\0';
+	memcpy(sym, s->p, s->n);
+	sym[s->n] = '\0';
 	bar->symbol = sym;
-	bar->time = fk_int(&f[K_T]) * NS_PER_MS;
-	bar->closed = f[K_X].type == 't';
+	bar->time = fk_int(t) * NS_PER_MS;
+	bar->closed = x->type == 't';
 	return 0;
 }
 
 /* Reports the kline event in DATA; 0 (nothing reported) when the
- * message is anything else or not in the plain form. */
+ * message is anything else or not in the plain form.  A combined
+ * stream's message is {"stream":NAME,"data":EVENT}, as on_message()
+ * reads it. */
 static int
 fast_kline(th_conn *cx, const char *data, size_t len)
 {
-	static const char *const keys[] = { "stream", "data", "e", "k",
-	    NULL };
-	enum { R_STREAM, R_DATA, R_E, R_K, R_N };
-	struct fk_val r[R_N];
+	struct fk_val f[F_N];
 	struct th_bar bar = { 0 };
 	char sym[UTIL_SYMBOL_MAX];
+	const struct fk_val *e = &f[F_E], *kf = &f[F_S];
 
-	if (fk_parse(data, len, keys, r, R_N) < 0)
+	if (fk_parse(data, len, f) < 0)
 		return 0;
-	if (r[R_STREAM].type == 's' && r[R_DATA].type == 'o' &&
-	    fk_parse(r[R_DATA].p, r[R_DATA].n, keys, r, R_N) < 0)
-		return 0;
-	if (!fk_is(&r[R_E], 's', "kline") || r[R_K].type != 'o')
+	if (f[F_STREAM].type == 's' && f[F_DATA].type == 'o') {
+		e = &f[F_DATA_E];
+		kf = &f[F_DATA_S];
+	}
+	if (e->type != 's' || e->n != 5 || memcmp(e->p, "kline", 5) != 0)
 		return 0;
 	bar.struct_size = sizeof bar;
-	if (fk_bar(&r[R_K], &bar, sym) < 0)
+	if (fk_bar(kf, &bar, sym) < 0)
 		return 0;
 	cx->api->bar(cx, &bar);
 	return 1;
