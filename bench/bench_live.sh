@@ -15,10 +15,17 @@
 #   TH_BENCH_SOURCE=replayd   stream from tests/replayd itself (an lws
 #                             server, one frame per writeable callback:
 #                             it tops out near 80-90 k messages/s here)
+#   TH_BENCH_PIN=1            give the engine thread CPU 1 to itself:
+#                             the server and tradehost's other threads
+#                             run on CPU 0 (taskset), as a deployment
+#                             would isolate the strategy's core
 #   TH_BENCH_PREFIX="chrt -f 1"  run tradehost under this command, e.g. a
 #                             real-time policy (root), to see the latency
 #                             without the fair scheduler's slices
-#   TH_TRADEHOST, TH_REPLAYD, TH_WSCLIENT, TH_WSBLAST  the programs
+#   TH_TRADEHOST, TH_REPLAYD, TH_WSCLIENT, TH_WSBLAST,
+#   TH_BENCH_CONNECTOR        the programs
+# With the recorded stream, bench/bench_connector first times the binance
+# connector's parse alone (ns per message, no socket and no threads).
 # Server and client share this machine's cores: on 2 cores the server's
 # writes, the lws thread and the engine thread compete, and the p99 is
 # mostly the scheduler's (see README.md, Performance).
@@ -30,8 +37,12 @@ th=${TH_TRADEHOST:-./tradehost}
 replayd=${TH_REPLAYD:-./tests/replayd}
 wsclient=${TH_WSCLIENT:-./tests/wsclient}
 wsblast=${TH_WSBLAST:-./bench/wsblast}
+connector=${TH_BENCH_CONNECTOR:-./bench/bench_connector}
 source=${TH_BENCH_SOURCE:-wsblast}
 prefix=${TH_BENCH_PREFIX:-}
+pin=${TH_BENCH_PIN:-}
+cpu0=
+[ -n "$pin" ] && cpu0="taskset -c 0"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -54,25 +65,44 @@ if [ "$source" = wsblast ]; then
 	wait
 	echo "recorded $(wc -l <"$tmp/stream.jsonl") message(s)," \
 	    "$(wc -c <"$tmp/stream.jsonl") byte(s); source: bench/wsblast"
+	if [ -x "$connector" ]; then
+		"$connector" "$tmp/stream.jsonl" "$top/plugins/binance.so"
+	fi
 else
 	echo "source: tests/replayd --synthetic $n"
 fi
+[ -n "$pin" ] && echo "pinned: engine thread on CPU 1, the rest on CPU 0"
 
 for r in $(seq 1 "$runs"); do
 	if [ "$source" = wsblast ]; then
-		"$wsblast" --port-file "$tmp/port$r" "$tmp/stream.jsonl" \
-		    2>/dev/null &
+		$cpu0 "$wsblast" --port-file "$tmp/port$r" \
+		    "$tmp/stream.jsonl" 2>"$tmp/blast$r" &
 	else
 		replayd_start "$tmp/port$r"
 	fi
 	port=$(wait_port "$tmp/port$r")
 	# shellcheck disable=SC2086
-	$prefix "$th" --plugin "$top/strategies/sma.so" --cash 100000000 \
-	    --summary 0 --feed binance --stream-url "ws://127.0.0.1:$port" \
+	$cpu0 $prefix "$th" --plugin "$top/strategies/sma.so" \
+	    --cash 100000000 --summary 0 --feed binance \
+	    --stream-url "ws://127.0.0.1:$port" \
 	    --rest-url "http://127.0.0.1:$port" --symbols BTCUSDT \
-	    --history 0 --no-journal --duration 0.25 2>&1 >/dev/null |
-	    grep '^--' | sed "s/^/run $r: /" | tee -a "$tmp/lines"
+	    --history 0 --no-journal --duration 0.25 2>"$tmp/err$r" \
+	    >/dev/null &
+	th_pid=$!
+	if [ -n "$pin" ]; then
+		# Once the connection is up (the lws and HTTP threads exist;
+		# wsblast waits 200 ms before the stream), the main thread,
+		# the engine, moves to CPU 1 and every other thread to CPU 0.
+		while ! grep -q 'connected' "$tmp/blast$r" 2>/dev/null; do
+			sleep 0.01
+		done
+		for task in /proc/"$th_pid"/task/*; do
+			taskset -p -c 0 "${task##*/}" >/dev/null
+		done
+		taskset -p -c 1 "$th_pid" >/dev/null
+	fi
 	wait
+	grep '^--' "$tmp/err$r" | sed "s/^/run $r: /" | tee -a "$tmp/lines"
 done
 
 # The median of field F of the lines matching RE.

@@ -13,7 +13,8 @@
  * and base64 for Sec-WebSocket-Accept), waits --delay-ms (200) so the
  * client can finish its start-up, writes the whole stream, then answers
  * pings with pongs until the client closes; a close frame is echoed.  It
- * prints "wsblast: listening on 127.0.0.1:PORT" and, after the stream,
+ * prints "wsblast: listening on 127.0.0.1:PORT", "wsblast: client
+ * connected" after the handshake and, after the stream,
  * "wsblast: N message(s), B byte(s) written in S s" on stderr; with
  * --port-file F it writes "PORT\n" to F.tmp and renames it to F.  Exits
  * 0 when the client has gone, 1 on errors or after --idle-exit SEC (30)
@@ -430,6 +431,7 @@ serve(int lfd)
 		die("accept");
 	close(lfd);
 	handshake(fd);
+	fprintf(stderr, "wsblast: client connected\n");
 	nanosleep(&d, NULL);
 	t0 = now_s();
 	write_all(fd, bl.frames, bl.len);
