@@ -7,7 +7,8 @@ set -eu
 cd "$(dirname "$0")"
 
 packages="build-essential autoconf automake libtool pkg-config check \
-    libconfig-dev libwebsockets-dev libcurl4-openssl-dev libjansson-dev"
+    libconfig-dev libwebsockets-dev libcurl4-openssl-dev libjansson-dev \
+    libmsgpack-dev"
 
 missing=""
 for p in $packages; do

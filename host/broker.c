@@ -790,6 +790,39 @@ process_parent_order(struct broker *b, struct order *o, const struct fill *f)
 		dequeue(b, o);
 }
 
+/* The margin the queued close orders will free: they fill before the
+ * orders placed after them (they go to the front of the queue). */
+static double
+closing_margin(const struct broker *b)
+{
+	double freed = 0;
+	size_t k;
+
+	for (k = 0; k < b->queue.n; k++) {
+		const struct order *o = b->queue.v[k];
+
+		if (o->parent != NULL && !broker_order_is_contingent(o))
+			freed += fmin(fabs(o->size), fabs(o->parent->size)) *
+			    last_price(b) / b->leverage;
+	}
+	return freed;
+}
+
+/* Sizing as step 6 would do it now: a fraction at the last Close
+ * adjusted for the spread, after the queued closes; whole units as they
+ * are. */
+double
+broker_estimate_units(const struct broker *b, double size)
+{
+	double apc, avail;
+
+	if (size <= -1 || size >= 1)
+		return trunc(size);
+	apc = adjusted_price(b, size, last_price(b));
+	avail = (broker_margin_available(b) + closing_margin(b)) * b->leverage;
+	return copysign(trunc(py_floordiv(avail * fabs(size), apc)), size);
+}
+
 /* Step 6 sizing (spec 3.7): the unit count, 0 when cancelled. */
 static double
 order_units(struct broker *b, const struct order *o, double apc)

@@ -156,6 +156,11 @@ double broker_equity(const struct broker *b);
 void broker_grow(struct broker *b);
 double broker_margin_available(const struct broker *b);
 double broker_position_size(const struct broker *b);
+/* The signed whole units an order of size (a fraction of the available
+ * margin, or units) would trade if it filled at the last Close: what a
+ * real broker is sent (route.c); the fill itself may size differently. */
+double broker_estimate_units(const struct broker *b, double size);
+
 double broker_position_pl(const struct broker *b);
 double broker_position_pl_pct(const struct broker *b);
 double broker_trade_pl(const struct broker *b, const struct trade *t);

@@ -87,12 +87,20 @@ cli_usage(FILE *out)
 	    "[--feed-setting NAME=VALUE]...\n"
 	    "                  [--granularity G] [--history N] [--clock TIME] "
 	    "[--poll SEC]\n"
-	    "                  [--grace SEC] [--stale SEC] [--summary SEC] "
-	    "[--duration MIN]\n"
-	    "                  [--once] [--journal DIR | --no-journal] "
-	    "[--rest-url URL]\n"
-	    "                  [--stream-url URL]] [--replay DIR] "
-	    "[--list-granularities]\n"
+	    "                  [--grace SEC] [--stale SEC] [--stagger SEC] "
+	    "[--summary SEC]\n"
+	    "                  [--duration MIN]"
+	    " [--once] [--journal DIR | --no-journal]\n"
+	    "                  [--market-hours HH:MM-HH:MM|off] "
+	    "[--market-days DAYS]\n"
+	    "                  [--market-tz ZONE] [--rest-url URL]"
+	    " [--stream-url URL]\n"
+	    "                  [--broker NAME|PATH --live [--yes] "
+	    "[--broker-setting NAME=VALUE]...\n"
+	    "                   [--broker-rest-url URL] [--broker-stream-url "
+	    "URL]\n"
+	    "                   [--limit-timeout SEC] [--order-poll SEC]]]\n"
+	    "                 [--replay DIR] [--list-granularities]\n"
 	    "                 [-v|--verbose] [-q|--quiet] [-h|--help] "
 	    "[--version]\n"
 	    "Runs a strategy plugin over market data (the built-in demo data "
@@ -678,6 +686,13 @@ run_session(const struct cli_options *o, struct plugin *pl,
 		if (journal_check_open(&jc, s->live.replay, cause) < 0)
 			goto out;
 		so.min_start = o->replay.history;
+		so.stale_log = o->replay.stale;
+		so.nstale_log = o->replay.nstale;
+		/* A resumed session's replay starts from the same state, and
+		 * the session's own state file is none of its business. */
+		so.state_path = NULL;
+		so.resume_path = o->replay.resume;
+		so.state_live = o->replay.resume != NULL;
 		so.observe = check_replay_row;
 		so.observe_arg = &jc;
 	}
@@ -752,6 +767,11 @@ run(const struct cli_options *o, char **cause)
 	if (s->live.feed != NULL && s->live.replay == NULL) {
 		if (run_session(o, &pl, &params, NULL, cause) == 0)
 			rc = CLI_EXIT_OK;
+		goto out;
+	}
+	if (s->live.broker != NULL || s->live.send_orders) {
+		*cause = xstrdup("--broker and --live need a live feed "
+		    "(--feed); a backtest fills on the simulated broker");
 		goto out;
 	}
 	if (load_legs(s, &legs, cause) < 0)

@@ -73,6 +73,8 @@ static int set_level(struct conf_ctx *, const config_setting_t *);
 static int set_select(struct conf_ctx *, const config_setting_t *);
 static int set_feed(struct conf_ctx *, const config_setting_t *);
 static int set_conn(struct conf_ctx *, const config_setting_t *);
+static int set_broker(struct conf_ctx *, const config_setting_t *);
+static int set_broker_conn(struct conf_ctx *, const config_setting_t *);
 
 #define F(m) offsetof(struct settings, m)
 #define KEY(n, k, m, r) { n, k, F(m), r, NULL, NULL }
@@ -128,6 +130,7 @@ static const struct conf_key risk_keys[] = {
 	KEY("max_orders_per_strategy_day", CONF_INT,
 	    risk.max_orders_per_strategy_day, RANGE_NONNEG),
 	KEY("duplicate_guard", CONF_BOOL, risk.duplicate_guard, 0),
+	KEY("refuse_on_stale", CONF_BOOL, risk.refuse_on_stale, 0),
 	KEY_END
 };
 
@@ -171,10 +174,20 @@ static const struct conf_key live_keys[] = {
 	KEY("poll", CONF_FLOAT, live.poll, RANGE_NONNEG),
 	KEY("grace", CONF_FLOAT, live.grace, RANGE_NONNEG),
 	KEY("stale", CONF_FLOAT, live.stale, RANGE_NONNEG),
+	KEY("stagger", CONF_FLOAT, live.stagger, RANGE_NONNEG),
+	KEY("market_hours", CONF_STRING, live.market_hours, 0),
+	KEY("market_days", CONF_STRING, live.market_days, 0),
+	KEY("market_tz", CONF_STRING, live.market_tz, 0),
 	KEY("summary", CONF_FLOAT, live.summary, RANGE_NONNEG),
 	KEY("duration", CONF_FLOAT, live.duration, RANGE_NONNEG),
 	KEY("once", CONF_BOOL, live.once, 0),
 	KEY("journal", CONF_PATH, live.journal, 0),
+	KEY_CUSTOM("broker", set_broker),
+	KEY_CUSTOM("broker_settings", set_broker_conn),
+	KEY("broker_rest_url", CONF_STRING, live.broker_rest_url, 0),
+	KEY("broker_stream_url", CONF_STRING, live.broker_stream_url, 0),
+	KEY("limit_timeout", CONF_FLOAT, live.limit_timeout, RANGE_NONNEG),
+	KEY("order_poll", CONF_FLOAT, live.order_poll, RANGE_NONNEG),
 	KEY_END
 };
 
@@ -717,21 +730,34 @@ set_select(struct conf_ctx *c, const config_setting_t *st)
 /* A connector: an installed name ("binance") as written, a path resolved
  * like the others. */
 static int
-set_feed(struct conf_ctx *c, const config_setting_t *st)
+set_connector(struct conf_ctx *c, const config_setting_t *st, char **dst)
 {
 	const char *v = get_string(c, st);
 
 	if (v == NULL)
 		return -1;
 	if (strchr(v, '/') != NULL)
-		return set_path(c, st, &c->s->live.feed);
-	settings_set_string(&c->s->live.feed, v);
+		return set_path(c, st, dst);
+	settings_set_string(dst, v);
 	return 0;
 }
 
-/* settings = { token = "..."; }: the connector's own settings. */
 static int
-set_conn(struct conf_ctx *c, const config_setting_t *st)
+set_feed(struct conf_ctx *c, const config_setting_t *st)
+{
+	return set_connector(c, st, &c->s->live.feed);
+}
+
+static int
+set_broker(struct conf_ctx *c, const config_setting_t *st)
+{
+	return set_connector(c, st, &c->s->live.broker);
+}
+
+/* settings = { token = "..."; }: a connector's own settings. */
+static int
+set_assignments(struct conf_ctx *c, const config_setting_t *st,
+    void (*add)(struct settings *, const char *))
 {
 	int k, n;
 	const config_setting_t *e;
@@ -746,10 +772,22 @@ set_conn(struct conf_ctx *c, const config_setting_t *st)
 			return conf_fail(c, e, "expected a string");
 		kv = xasprintf("%s=%s", config_setting_name(e),
 		    config_setting_get_string(e));
-		settings_add_conn(c->s, kv);
+		add(c->s, kv);
 		free(kv);
 	}
 	return 0;
+}
+
+static int
+set_conn(struct conf_ctx *c, const config_setting_t *st)
+{
+	return set_assignments(c, st, settings_add_conn);
+}
+
+static int
+set_broker_conn(struct conf_ctx *c, const config_setting_t *st)
+{
+	return set_assignments(c, st, settings_add_broker_conn);
 }
 
 /* Opens path as a regular file, so that a missing or unreadable file is

@@ -200,6 +200,41 @@ api_order_update(th_conn *cx, const struct th_order_update *u)
 		c->sink->order_update(c->sink_arg, u);
 }
 
+static enum th_status
+api_send_binary(th_conn *cx, const void *data, size_t len)
+{
+	struct connector *c = conn(cx);
+
+	if (data == NULL || c->sink->send_binary == NULL)
+		return TH_ERR_STATE;
+	return c->sink->send_binary(c->sink_arg, data, len) == 0 ? TH_OK :
+	    TH_ERR_STATE;
+}
+
+static void
+api_position(th_conn *cx, const char *symbol, double qty, double avg_price)
+{
+	struct connector *c = conn(cx);
+	const char *sym = host_symbol(c, symbol);
+
+	if (sym == NULL) {
+		log_info("%s: the account also holds %g %s, which this session "
+		    "does not trade", c->name, qty, symbol ? symbol : "?");
+		return;
+	}
+	if (isfinite(qty) && c->sink->position != NULL)
+		c->sink->position(c->sink_arg, sym, qty, avg_price);
+}
+
+static void
+api_positions_done(th_conn *cx, int ok)
+{
+	struct connector *c = conn(cx);
+
+	if (c->sink->positions_done != NULL)
+		c->sink->positions_done(c->sink_arg, ok);
+}
+
 static void
 api_fail(th_conn *cx, const char *reason)
 {
@@ -226,6 +261,9 @@ static const struct th_conn_api conn_api = {
 	.history_done = api_history_done,
 	.order_update = api_order_update,
 	.fail = api_fail,
+	.position = api_position,
+	.positions_done = api_positions_done,
+	.send_binary = api_send_binary,
 };
 
 /*
@@ -306,7 +344,12 @@ connector_load(const char *path, enum th_plugin_kind kind,
 	out->handle = h;
 	out->path = file;
 	out->desc = d;
-	out->cb = d->connector;
+	/* The host's copy: members past the connector's struct_size (an
+	 * older minor version) read as NULL. */
+	memcpy(&out->table, d->connector, d->connector->struct_size <
+	    sizeof out->table ? d->connector->struct_size :
+	    sizeof out->table);
+	out->cb = &out->table;
 	out->name = xstrdup(d->name);
 	pthread_mutex_init(&out->lock, NULL);
 	return 0;
@@ -464,6 +507,16 @@ connector_has_granularity(const struct connector *c, const char *g)
 	return st_;							\
 } while (0)
 
+/* The same for callbacks that take nothing but the state. */
+#define LOCKED0(c, member) do {						\
+	enum th_status st_ = TH_ERR_UNSUPPORTED;			\
+	pthread_mutex_lock(&(c)->lock);					\
+	if ((c)->cb->member != NULL)					\
+		st_ = (c)->cb->member(&(c)->pub, (c)->state);		\
+	pthread_mutex_unlock(&(c)->lock);				\
+	return st_;							\
+} while (0)
+
 enum th_status
 connector_history(struct connector *c, const char *provider,
     const char *granularity, int64_t start, int64_t end)
@@ -489,13 +542,7 @@ connector_stream_path(struct connector *c, const char *granularity,
 enum th_status
 connector_on_open(struct connector *c)
 {
-	enum th_status st = TH_ERR_UNSUPPORTED;
-
-	pthread_mutex_lock(&c->lock);
-	if (c->cb->on_open != NULL)
-		st = c->cb->on_open(&c->pub, c->state);
-	pthread_mutex_unlock(&c->lock);
-	return st;
+	LOCKED0(c, on_open);
 }
 
 enum th_status
@@ -509,6 +556,31 @@ enum th_status
 connector_on_message(struct connector *c, const char *data, size_t len)
 {
 	LOCKED(c, on_message, data, len);
+}
+
+enum th_status
+connector_submit(struct connector *c, const struct th_broker_order *o)
+{
+	LOCKED(c, submit, o);
+}
+
+enum th_status
+connector_cancel(struct connector *c, const char *client_id,
+    const char *broker_id)
+{
+	LOCKED(c, cancel, client_id, broker_id);
+}
+
+enum th_status
+connector_poll(struct connector *c)
+{
+	LOCKED0(c, poll);
+}
+
+enum th_status
+connector_positions(struct connector *c)
+{
+	LOCKED0(c, positions);
 }
 
 char **

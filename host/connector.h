@@ -19,11 +19,15 @@ struct connector_sink {
 	void (*tick)(void *arg, const char *symbol,
 	    const struct th_tick *tick);
 	int (*send)(void *arg, const char *text);
+	int (*send_binary)(void *arg, const void *data, size_t len);
 	void (*ready)(void *arg);
 	int (*http)(void *arg, const struct th_http *req);
 	void (*history_done)(void *arg, const char *symbol, int ok);
 	void (*order_update)(void *arg, const struct th_order_update *u);
 	void (*fail)(void *arg, const char *reason);
+	void (*position)(void *arg, const char *symbol, double qty,
+	    double avg_price);
+	void (*positions_done)(void *arg, int ok);
 };
 
 struct connector {
@@ -31,7 +35,8 @@ struct connector {
 	void *handle;
 	char *path;
 	const struct th_plugin *desc;
-	const struct th_connector *cb;
+	const struct th_connector *cb;	/* &table */
+	struct th_connector table;	/* the plugin's, zero past its size */
 	char *name;
 	void *state;
 	int opened;
@@ -91,6 +96,13 @@ enum th_status connector_subscribe(struct connector *c, const char *provider,
     const char *granularity);
 enum th_status connector_on_message(struct connector *c, const char *data,
     size_t len);
+/* Brokers: an order, a cancellation, a poll of the orders' states. */
+enum th_status connector_submit(struct connector *c,
+    const struct th_broker_order *o);
+enum th_status connector_cancel(struct connector *c, const char *client_id,
+    const char *broker_id);
+enum th_status connector_poll(struct connector *c);
+enum th_status connector_positions(struct connector *c);
 /* The connector's extra headers as a NULL-terminated array (caller frees
  * with connector_free_headers); NULL when it has none. */
 char **connector_headers(struct connector *c);

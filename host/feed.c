@@ -97,6 +97,7 @@ enqueue(struct feed *f, size_t k, const struct agg_bar *b, int64_t recv)
 	q->bar = *b;
 	q->history = !s->history_ok;
 	q->recv_ns = recv;
+	q->clock_ns = clock_locked(f);
 	s->last = b->time;
 	pthread_cond_signal(&f->cond);
 }
@@ -211,8 +212,20 @@ static int
 sink_send(void *arg, const char *text)
 {
 	struct feed *f = arg;
+	struct ws_conn *c;
 
-	return f->wsc != NULL ? ws_send(f->wsc, text, strlen(text)) : -1;
+	pthread_mutex_lock(&f->lock);
+	c = f->wsc;
+	pthread_mutex_unlock(&f->lock);
+	return c != NULL ? ws_send(c, text, strlen(text)) : -1;
+}
+
+static int
+sink_send_binary(void *arg, const void *data, size_t len)
+{
+	struct feed *f = arg;
+
+	return f->wsc != NULL ? ws_send_binary(f->wsc, data, len) : -1;
 }
 
 static void
@@ -300,6 +313,7 @@ static const struct connector_sink feed_sink = {
 	.bar = sink_bar,
 	.tick = sink_tick,
 	.send = sink_send,
+	.send_binary = sink_send_binary,
 	.ready = sink_ready,
 	.http = sink_http,
 	.history_done = sink_history_done,
@@ -333,21 +347,42 @@ http_done(void *arg, long status, const char *body, size_t len,
 	free(hc);
 }
 
+/* [any thread] The subscriptions that are due, one symbol per
+ * --stagger: the loop thread starts them, the engine thread (feed_take)
+ * goes on with them. */
 static void
-subscribe_all(struct feed *f)
+subscribe_due(struct feed *f)
 {
 	size_t k;
-	int want;
 
-	pthread_mutex_lock(&f->lock);
-	want = f->want_subscribe;
-	f->want_subscribe = 0;
-	pthread_mutex_unlock(&f->lock);
-	for (k = 0; want && k < f->opt.nsymbols; k++)
+	for (;;) {
+		pthread_mutex_lock(&f->lock);
+		if (f->sub_next >= f->opt.nsymbols ||
+		    timefmt_mono_ns() < f->sub_at) {
+			pthread_mutex_unlock(&f->lock);
+			return;
+		}
+		k = f->sub_next++;
+		f->sub_at = timefmt_mono_ns() + f->opt.stagger_ns;
+		pthread_mutex_unlock(&f->lock);
 		if (connector_subscribe(&f->conn,
 		    connector_provider_symbol(&f->conn, k), f->ask) == TH_OK)
 			log_info("%s: subscribed to %s", f->conn.name,
 			    f->opt.symbols[k]);
+	}
+}
+
+static void
+subscribe_all(struct feed *f)
+{
+	pthread_mutex_lock(&f->lock);
+	if (f->want_subscribe) {
+		f->sub_next = 0;
+		f->sub_at = 0;
+	}
+	f->want_subscribe = 0;
+	pthread_mutex_unlock(&f->lock);
+	subscribe_due(f);
 }
 
 /* After a reconnect: what the stream missed comes from the history. */
@@ -388,7 +423,11 @@ ws_open(void *arg, struct ws_conn *c)
 {
 	struct feed *f = arg;
 
-	(void)c;
+	/* The connection may open, and the provider speak, before
+	 * ws_connect() has returned it to start_stream(). */
+	pthread_mutex_lock(&f->lock);
+	f->wsc = c;
+	pthread_mutex_unlock(&f->lock);
 	if (f->opened_once)
 		backfill(f);
 	f->opened_once = 1;
@@ -481,6 +520,7 @@ start_stream(struct feed *f, char **cause)
 	char path[2048] = "";
 	char *url;
 	struct ws_options wo = { 0 };
+	struct ws_conn *c;
 
 	if (connector_stream_path(&f->conn, f->ask, path, sizeof path) !=
 	    TH_OK) {
@@ -491,12 +531,33 @@ start_stream(struct feed *f, char **cause)
 	wo.url = url;
 	wo.headers = (const char *const *)f->headers;
 	if ((f->ws = ws_loop_start(cause)) == NULL ||
-	    (f->wsc = ws_connect(f->ws, &wo, &feed_ws, f, cause)) == NULL) {
+	    (c = ws_connect(f->ws, &wo, &feed_ws, f, cause)) == NULL) {
 		free(url);
 		return -1;
 	}
+	pthread_mutex_lock(&f->lock);
+	f->wsc = c;
+	pthread_mutex_unlock(&f->lock);
 	free(url);
 	return 0;
+}
+
+/* [engine] The history requests that are due, one symbol per
+ * --stagger, all for the window set at the start. */
+static void
+history_due(struct feed *f)
+{
+	size_t k;
+
+	while (f->hist_next < f->opt.nsymbols &&
+	    timefmt_mono_ns() >= f->hist_at) {
+		k = f->hist_next++;
+		f->hist_at = timefmt_mono_ns() + f->opt.stagger_ns;
+		if (connector_history(&f->conn,
+		    connector_provider_symbol(&f->conn, k), f->ask,
+		    f->hist_start, f->hist_end) != TH_OK)
+			sink_history_done(f, f->opt.symbols[k], 0);
+	}
 }
 
 static void
@@ -507,13 +568,28 @@ request_history(struct feed *f)
 
 	/* Built bars start at a period's boundary, as live ones do. */
 	start -= ((start % f->gran) + f->gran) % f->gran;
-	size_t k;
+	f->hist_start = start;
+	f->hist_end = end;
+	history_due(f);
+}
 
-	for (k = 0; k < f->opt.nsymbols; k++)
-		if (connector_history(&f->conn,
-		    connector_provider_symbol(&f->conn, k), f->ask, start,
-		    end) != TH_OK)
-			sink_history_done(f, f->opt.symbols[k], 0);
+/* How long feed_take may wait: no later than the next staggered
+ * request. */
+static int
+stagger_wait_ms(struct feed *f, int timeout_ms)
+{
+	int64_t due = INT64_MAX, ms;
+
+	if (f->hist_next < f->opt.nsymbols)
+		due = f->hist_at;
+	pthread_mutex_lock(&f->lock);
+	if (f->sub_next < f->opt.nsymbols && f->sub_at < due)
+		due = f->sub_at;
+	pthread_mutex_unlock(&f->lock);
+	if (due == INT64_MAX)
+		return timeout_ms;
+	ms = (due - timefmt_mono_ns()) / 1000000 + 1;
+	return ms < 1 ? 1 : ms < timeout_ms ? (int)ms : timeout_ms;
 }
 
 int
@@ -529,6 +605,7 @@ feed_start(struct feed *f, const struct feed_options *opt, char **cause)
 	f->clock0 = opt->now != 0 ? opt->now : timefmt_wall_ns();
 	f->sym = xcalloc(opt->nsymbols, sizeof *f->sym);
 	f->history_pending = opt->nsymbols;
+	f->hist_next = f->sub_next = opt->nsymbols;	/* none due */
 	if (connector_load(opt->connector, TH_PLUGIN_FEED, &f->conn,
 	    cause) < 0)
 		return -1;
@@ -548,8 +625,10 @@ feed_start(struct feed *f, const struct feed_options *opt, char **cause)
 	f->headers = connector_headers(&f->conn);
 	if ((f->http = http_start(cause)) == NULL)
 		return -1;
-	if (f->conn.cb->caps & TH_CONN_HISTORY && opt->history_bars > 0)
+	if (f->conn.cb->caps & TH_CONN_HISTORY && opt->history_bars > 0) {
+		f->hist_next = 0;
 		request_history(f);
+	}
 	else
 		for (k = 0; k < opt->nsymbols; k++)
 			sink_history_done(f, opt->symbols[k], 1);
@@ -563,6 +642,22 @@ feed_start(struct feed *f, const struct feed_options *opt, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+void
+feed_pause(struct feed *f, int paused)
+{
+	int64_t now = timefmt_mono_ns();
+	size_t k;
+
+	pthread_mutex_lock(&f->lock);
+	f->paused = paused;
+	/* Quiet while closed is no staleness: count from the open. */
+	for (k = 0; !paused && k < f->opt.nsymbols; k++)
+		f->sym[k].updated = now;
+	pthread_mutex_unlock(&f->lock);
+	if (!paused)
+		f->next_poll = now;
 }
 
 int
@@ -582,9 +677,15 @@ poll_due(struct feed *f)
 {
 	int64_t now = timefmt_mono_ns(), from, end;
 	size_t k;
+	int paused;
 
 	if (f->conn.cb->caps & TH_CONN_STREAM || now < f->next_poll ||
 	    !feed_history_done(f))
+		return;
+	pthread_mutex_lock(&f->lock);
+	paused = f->paused;
+	pthread_mutex_unlock(&f->lock);
+	if (paused)
 		return;
 	f->next_poll = now + (f->opt.poll_ns ? f->opt.poll_ns : f->gran);
 	end = feed_now(f) + f->gran;
@@ -616,7 +717,7 @@ by_clock(struct feed *f)
 		if (f->aggregate && agg_flush(&s->agg, now, f->opt.grace_ns,
 		    &out))
 			deliver(f, k, &out, 0);
-		if (f->opt.stale_ns > 0 && !s->stale &&
+		if (f->opt.stale_ns > 0 && !s->stale && !f->paused &&
 		    mono - s->updated > f->opt.stale_ns) {
 			s->stale = 1;
 			log_warn("%s: stale: no data for %lld s",
@@ -647,11 +748,16 @@ feed_take(struct feed *f, struct feed_bar *out, size_t max, int timeout_ms,
 {
 	size_t n = 0;
 
+	history_due(f);
+	subscribe_due(f);
+	if (timeout_ms > 0)
+		timeout_ms = stagger_wait_ms(f, timeout_ms);
 	poll_due(f);
 	pthread_mutex_lock(&f->lock);
 	by_clock(f);
-	if (f->qlen == 0 && f->failure == NULL && timeout_ms > 0)
+	if (f->qlen == 0 && f->failure == NULL && !f->woken && timeout_ms > 0)
 		wait_locked(f, timeout_ms);
+	f->woken = 0;
 	if (f->failure != NULL) {
 		*cause = xasprintf("%s: %s", f->conn.name, f->failure);
 		pthread_mutex_unlock(&f->lock);
@@ -664,6 +770,15 @@ feed_take(struct feed *f, struct feed_bar *out, size_t max, int timeout_ms,
 	}
 	pthread_mutex_unlock(&f->lock);
 	return (long)n;
+}
+
+void
+feed_wake(struct feed *f)
+{
+	pthread_mutex_lock(&f->lock);
+	f->woken = 1;
+	pthread_cond_signal(&f->cond);
+	pthread_mutex_unlock(&f->lock);
 }
 
 void

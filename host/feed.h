@@ -29,6 +29,8 @@ struct feed_options {
 	int64_t poll_ns;		/* polling feeds: 0 = the granularity */
 	int64_t grace_ns;		/* a bar closes by the clock this late */
 	int64_t stale_ns;		/* no update this long = stale */
+	int64_t stagger_ns;		/* between two symbols' history
+					 * requests, and subscriptions */
 };
 
 struct feed_bar {
@@ -36,6 +38,8 @@ struct feed_bar {
 	struct agg_bar bar;
 	int history;			/* from the initial history */
 	int64_t recv_ns;		/* CLOCK_MONOTONIC when received */
+	int64_t clock_ns;		/* the feed clock when queued: how
+					 * late the bar came (stale data) */
 };
 
 struct feed_symbol {
@@ -75,8 +79,15 @@ struct feed {
 	uint64_t dropped;		/* late or repeated bars */
 	int64_t flushed_at;		/* [engine] the feed clock when
 					 * feed_take last closed bars by it */
+	size_t hist_next;		/* [engine] staggered start: the next */
+	int64_t hist_at;		/* symbol's history request, when */
+	int64_t hist_start, hist_end;	/* the one window they all ask for */
+	int paused;			/* [lock] the market is closed */
+	size_t sub_next;		/* [lock] and its subscription */
+	int64_t sub_at;
 	uint64_t messages;		/* stream messages received */
 	int64_t first_msg, last_msg;	/* their monotonic receipt times */
+	int woken;			/* feed_wake() was called */
 };
 
 /* Loads the connector, starts the transport and asks for the history.
@@ -89,6 +100,13 @@ int feed_start(struct feed *f, const struct feed_options *opt, char **cause)
  * error. */
 long feed_take(struct feed *f, struct feed_bar *out, size_t max,
     int timeout_ms, char **cause);
+/* [any thread] Ends feed_take's wait now (other work for the engine,
+ * such as a broker's answer, is due). */
+void feed_wake(struct feed *f);
+/* [engine thread] The market closed (paused = 1) or opened: while it is
+ * closed a polling feed does not poll and no symbol is reported stale;
+ * at the open it polls at once. */
+void feed_pause(struct feed *f, int paused);
 /* Has every symbol's initial history arrived (or failed)? */
 int feed_history_done(struct feed *f);
 /* The feed clock, ns since the epoch. */

@@ -51,21 +51,28 @@ journal_open(struct journal *j, const char *dir, const char *const *symbols,
 	if (make_dir(dir, cause) < 0 || make_dir(sub, cause) < 0 ||
 	    (j->orders = create(dir, "orders.csv", cause)) == NULL) {
 		free(sub);
-		return -1;
+		goto fail;
 	}
 	free(sub);
 	fputs("time,kind,symbol,side,size,price,order_id,reason\n", j->orders);
+	if ((j->stale = create(dir, "stale.csv", cause)) == NULL)
+		goto fail;
+	fputs("time,symbol,seconds\n", j->stale);
+	fflush(j->stale);
 	for (k = 0; k < n; k++) {
 		name = xasprintf("bars/%s.csv", symbols[k]);
 		j->bars[k] = create(dir, name, cause);
 		free(name);
 		if (j->bars[k] == NULL)
-			return -1;
+			goto fail;
 		fputs(",Open,High,Low,Close,Volume\n", j->bars[k]);
 		fflush(j->bars[k]);
 	}
 	fflush(j->orders);
 	return 0;
+fail:
+	journal_close(j);
+	return -1;
 }
 
 int
@@ -145,6 +152,48 @@ journal_row(struct journal *j, const struct audit_row *r)
 	free(line);
 }
 
+int
+journal_keep_state(struct journal *j, const char *path, char **cause)
+{
+	FILE *in = fopen(path, "rb"), *out;
+	char buf[8192];
+	size_t n;
+	int bad;
+
+	if (in == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((out = create(j->dir, "state.resume", cause)) == NULL) {
+		fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0 &&
+	    fwrite(buf, 1, n, out) == n)
+		;
+	bad = ferror(in) || ferror(out);
+	if (fclose(out) != 0)
+		bad = 1;
+	fclose(in);
+	if (bad)
+		*cause = xasprintf("%s/state.resume: cannot copy %s: %s",
+		    j->dir, path, strerror(errno));
+	return bad ? -1 : 0;
+}
+
+void
+journal_stale(struct journal *j, int64_t t, const char *symbol,
+    int64_t seconds)
+{
+	char when[40];
+
+	timefmt_timestamp(t, when, sizeof when);
+	fprintf(j->stale, "%s,%s,%lld\n", when, symbol, (long long)seconds);
+	fflush(j->stale);
+}
+
 void
 journal_close(struct journal *j)
 {
@@ -155,6 +204,8 @@ journal_close(struct journal *j)
 			fclose(j->bars[k]);
 	if (j->orders != NULL)
 		fclose(j->orders);
+	if (j->stale != NULL)
+		fclose(j->stale);
 	free(j->bars);
 	free(j->dir);
 	memset(j, 0, sizeof *j);
@@ -214,6 +265,56 @@ meta_line(struct journal_meta *m, char *line)
 	return 0;
 }
 
+/* "TIME,SYMBOL,SECONDS" of stale.csv into m->stale. */
+static int
+stale_line(struct journal_meta *m, char *line)
+{
+	char *sym = strchr(line, ','), *secs, *end;
+	struct risk_stale e;
+	size_t k;
+
+	if (sym == NULL || (secs = strchr(sym + 1, ',')) == NULL)
+		return -1;
+	*sym++ = '\0';
+	*secs++ = '\0';
+	if (timefmt_parse(line, strlen(line), &e.time) < 0)
+		return -1;
+	for (k = 0; k < m->n && strcmp(m->symbols[k], sym) != 0; k++)
+		;
+	e.leg = k;
+	e.seconds = strtoll(secs, &end, 10);
+	if (k == m->n || *end != '\0' || e.seconds <= 0 ||
+	    (m->nstale > 0 && m->stale[m->nstale - 1].time > e.time))
+		return -1;
+	m->stale = xreallocarray(m->stale, m->nstale + 1, sizeof *m->stale);
+	m->stale[m->nstale++] = e;
+	return 0;
+}
+
+/* stale.csv, when the journal has one (older ones do not). */
+static int
+read_stale(const char *dir, struct journal_meta *m, char **cause)
+{
+	char *path = xasprintf("%s/stale.csv", dir);
+	char line[JOURNAL_MAX_LINE];
+	FILE *fp = fopen(path, "r");
+	int lineno = 0, rc = 0;
+
+	if (fp == NULL) {
+		free(path);
+		return 0;
+	}
+	while (rc == 0 && fgets(line, sizeof line, fp) != NULL)
+		if (++lineno > 1 && stale_line(m, chomp(line)) < 0) {
+			*cause = xasprintf("%s:%d: not a stale row (TIME,"
+			    "SYMBOL,SECONDS in time order)", path, lineno);
+			rc = -1;
+		}
+	fclose(fp);
+	free(path);
+	return rc;
+}
+
 int
 journal_read_meta(const char *dir, struct journal_meta *m, char **cause)
 {
@@ -241,6 +342,14 @@ journal_read_meta(const char *dir, struct journal_meta *m, char **cause)
 		*cause = xasprintf("%s: no symbol or plugin line", path);
 		goto out;
 	}
+	if (read_stale(dir, m, cause) < 0)
+		goto out;
+	free(path);
+	path = xasprintf("%s/state.resume", dir);
+	if (access(path, F_OK) == 0) {
+		m->resume = path;
+		path = NULL;
+	}
 	rc = 0;
 out:
 	if (fp != NULL)
@@ -260,6 +369,8 @@ journal_meta_free(struct journal_meta *m)
 		free(m->params[k]);
 	free(m->symbols);
 	free(m->history);
+	free(m->stale);
+	free(m->resume);
 	free(m->params);
 	free(m->plugin);
 	free(m->granularity);

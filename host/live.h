@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "feed.h"
+#include "route.h"
+#include "hours.h"
 #include "session.h"
 
 struct live_options {
@@ -20,6 +22,11 @@ struct live_options {
 	int64_t duration_ns;		/* 0 = until a signal */
 	int64_t summary_ns;		/* console summary period, 0 = none */
 	int quiet;			/* no console lines */
+	const struct route_options *route; /* a real broker; NULL = paper
+					 * only.  Its journal_path is set
+					 * here from journal_dir. */
+	int market;			/* sleep while the market is closed */
+	struct hours hours;		/* its hours (local time: TZ) */
 };
 
 /* Called once the session has stopped, to print its statistics. */

@@ -162,13 +162,37 @@ live_change(const struct live_settings *a, const struct live_settings *b)
 	    !same_str(a->granularity, b->granularity) ||
 	    a->history != b->history || !same_str(a->clock, b->clock) ||
 	    a->poll != b->poll || a->grace != b->grace ||
-	    a->stale != b->stale || a->summary != b->summary ||
+	    a->stale != b->stale || a->stagger != b->stagger ||
+	    !same_str(a->market_hours, b->market_hours) ||
+	    !same_str(a->market_days, b->market_days) ||
+	    !same_str(a->market_tz, b->market_tz) ||
+	    a->summary != b->summary ||
 	    a->duration != b->duration || a->once != b->once ||
 	    !same_str(a->journal, b->journal) ||
 	    a->no_journal != b->no_journal || a->nconn != b->nconn)
 		return 1;
 	for (k = 0; k < a->nconn; k++)
 		if (strcmp(a->conn[k], b->conn[k]) != 0)
+			return 1;
+	return 0;
+}
+
+/* Does the real broker's setting differ?  Its transport is not
+ * restarted either. */
+static int
+route_change(const struct live_settings *a, const struct live_settings *b)
+{
+	size_t k;
+
+	if (!same_str(a->broker, b->broker) ||
+	    !same_str(a->broker_rest_url, b->broker_rest_url) ||
+	    !same_str(a->broker_stream_url, b->broker_stream_url) ||
+	    a->limit_timeout != b->limit_timeout ||
+	    a->order_poll != b->order_poll ||
+	    a->nbroker_conn != b->nbroker_conn)
+		return 1;
+	for (k = 0; k < a->nbroker_conn; k++)
+		if (strcmp(a->broker_conn[k], b->broker_conn[k]) != 0)
 			return 1;
 	return 0;
 }
@@ -188,7 +212,8 @@ file_change(const struct settings *a, const struct settings *b)
 	if (a->json != b->json || !same_str(a->trades_path, b->trades_path) ||
 	    !same_str(a->equity_path, b->equity_path))
 		return "report";
-	if (live_change(&a->live, &b->live))
+	if (live_change(&a->live, &b->live) ||
+	    route_change(&a->live, &b->live))
 		return "live";
 	if (a->train_episodes != b->train_episodes ||
 	    a->train_validation != b->train_validation ||

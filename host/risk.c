@@ -18,13 +18,48 @@ risk_init(struct risk *r, const struct risk_config *cfg, size_t nlegs,
 	r->cfg = *cfg;
 	r->nlegs = nlegs;
 	r->leg_orders = xcalloc(nlegs ? nlegs : 1, sizeof *r->leg_orders);
+	r->stale = xcalloc(nlegs ? nlegs : 1, sizeof *r->stale);
 }
 
 void
 risk_free(struct risk *r)
 {
 	free(r->leg_orders);
+	free(r->stale);
 	r->leg_orders = NULL;
+	r->stale = NULL;
+}
+
+void
+risk_set_stale(struct risk *r, size_t leg, int64_t seconds)
+{
+	if (leg < r->nlegs)
+		r->stale[leg] = seconds > 0 ? seconds : 0;
+}
+
+void
+risk_set_stale_log(struct risk *r, const struct risk_stale *log, size_t n)
+{
+	r->stale_log = log;
+	r->nstale_log = n;
+	r->stale_next = 0;
+}
+
+/* The log's rows of time t decide which legs are stale at t. */
+static void
+replay_stale(struct risk *r, int64_t t)
+{
+	const struct risk_stale *e;
+	size_t k;
+
+	for (k = 0; k < r->nlegs; k++)
+		r->stale[k] = 0;
+	while (r->stale_next < r->nstale_log &&
+	    r->stale_log[r->stale_next].time < t)
+		r->stale_next++;
+	for (; r->stale_next < r->nstale_log &&
+	    (e = &r->stale_log[r->stale_next])->time == t; r->stale_next++)
+		risk_set_stale(r, e->leg, e->seconds);
 }
 
 const char *
@@ -67,6 +102,8 @@ risk_new_bar(struct risk *r, int64_t t, double equity)
 	int64_t d = day_of(t, r->datetime);
 	size_t k;
 
+	if (r->stale_log != NULL)
+		replay_stale(r, t);
 	if (!r->st.started) {
 		r->st.started = 1;
 		r->st.day = d;
@@ -201,6 +238,10 @@ check_entry(struct risk *r, const struct risk_order *o, char **reason)
 	if (r->st.flattened)
 		return refuse(reason, xstrdup("flatten_at: flattened for the "
 		    "day"));
+	if (c->refuse_on_stale && o->leg < r->nlegs && r->stale[o->leg] > 0)
+		return refuse(reason, xasprintf("stale_data: no update from %s "
+		    "for %lld s", o->symbol ? o->symbol : "this symbol",
+		    (long long)r->stale[o->leg]));
 	if (c->trading_start >= 0 && tod >= 0 &&
 	    (tod < c->trading_start || tod >= c->trading_end))
 		return refuse(reason, xstrdup("trading_hours: outside the "

@@ -30,10 +30,22 @@ struct risk_state {
 	int64_t entries_today;		/* account-wide */
 };
 
+/* A symbol was stale at a step: the journal's record of a wall-clock
+ * fact, so that a replay refuses what the live session refused. */
+struct risk_stale {
+	int64_t time;			/* the step's bar time */
+	size_t leg;
+	int64_t seconds;		/* how long without an update */
+};
+
 struct risk {
 	struct risk_config cfg;
 	struct risk_state st;
 	int64_t *leg_orders;		/* per strategy instance, today */
+	int64_t *stale;			/* per leg: seconds without an update,
+					 * 0 = fresh (not saved: transient) */
+	const struct risk_stale *stale_log; /* replay: borrowed, by time */
+	size_t nstale_log, stale_next;
 	size_t nlegs;
 	int datetime;			/* bar times are ns; else an integer
 					 * index: one day, no clock */
@@ -55,11 +67,22 @@ struct risk_order {
 	size_t positions_held;		/* symbols with a position */
 	int duplicate;			/* an identical order is pending */
 	int64_t time;			/* bar time (ns, or the integer index) */
+	const char *symbol;		/* for messages; NULL = none */
 };
 
 void risk_init(struct risk *r, const struct risk_config *cfg, size_t nlegs,
     int datetime);
 void risk_free(struct risk *r);
+
+/* Live sessions: leg has had no update for seconds (0 = fresh again).
+ * While it is stale, entries for it are refused when the configuration's
+ * refuse_on_stale is on; reducing orders never are. */
+void risk_set_stale(struct risk *r, size_t leg, int64_t seconds);
+/* Replays: every bar then sets the stale legs from log (sorted by time,
+ * borrowed until risk_free()): those with a row at the bar's time are
+ * stale, the others fresh. */
+void risk_set_stale_log(struct risk *r, const struct risk_stale *log,
+    size_t n);
 
 /* Is the order only shrinking the position it faces? */
 int risk_order_reduces(const struct risk_order *o);
@@ -70,8 +93,8 @@ int risk_check(struct risk *r, const struct risk_order *o, char **reason)
 	__attribute__((warn_unused_result));
 
 /* Start of a bar at time t with the equity before it: rolls the day over
- * (counters, day-start equity, a daily-loss halt ends).  Returns 1 when
- * a new day began. */
+ * (counters, day-start equity, a daily-loss halt ends) and applies the
+ * stale log's rows of time t.  Returns 1 when a new day began. */
 int risk_new_bar(struct risk *r, int64_t t, double equity);
 /* After the bar's fills: tracks the peak and returns the halt it caused
  * (RISK_RUNNING when none, or when the account was halted already). */

@@ -153,6 +153,9 @@ hook_placed(void *arg, struct instance *in, const struct order *o,
 
 	audit(s, "order", l->symbol, o->size > 0 ? 1 : -1, fabs(o->size),
 	    price, o->id, kind);
+	if (s->opt.placed != NULL)
+		s->opt.placed(s->opt.observe_arg, s, (size_t)(l - s->legs), o,
+		    kind);
 }
 
 static int
@@ -207,6 +210,7 @@ hook_gate(void *arg, struct instance *in, int side, double size,
 	o.positions_held = positions_held(s);
 	o.duplicate = is_duplicate(b, side * size, limit, stop);
 	o.time = s->now;
+	o.symbol = l->symbol;
 	if (risk_check(&s->risk, &o, reason) == 0)
 		return 0;
 	log_info("%s: order refused: %s", l->symbol, *reason);
@@ -268,6 +272,8 @@ session_init(struct session *s, const struct plugin *plugin,
 	s->acct.cash = opt->engine.broker.cash;
 	risk_init(&s->risk, opt->risk != NULL ? opt->risk :
 	    &(struct risk_config){ 0 }, n, s->datetime);
+	if (opt->stale_log != NULL)
+		risk_set_stale_log(&s->risk, opt->stale_log, opt->nstale_log);
 	for (k = 0; k < n; k++) {
 		struct session_leg *l = &s->legs[k];
 
@@ -650,12 +656,15 @@ note(struct session *s, const char *kind, const char *reason)
 int
 session_begin(struct session *s, char **cause)
 {
+	const char *from = s->opt.resume_path != NULL ? s->opt.resume_path :
+	    s->opt.state_path;
+
 	if (init_legs(s, cause) < 0)
 		return -1;
-	if (s->opt.state_path != NULL &&
-	    state_resume(s, s->opt.state_path, cause) < 0)
+	if (from != NULL && state_resume(s, from, cause) < 0)
 		return -1;
-	if (!s->resumed) {
+	/* A live session resumed starts its own timeline. */
+	if (!s->resumed || s->opt.state_live) {
 		int any;
 
 		s->now = next_time(s, &any);

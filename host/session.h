@@ -39,6 +39,11 @@ struct session_options {
 	const struct risk_config *risk;	/* NULL = no risk gate */
 	struct audit *audit;		/* NULL = no audit trail */
 	const char *state_path;		/* NULL = no state file */
+	const char *resume_path;	/* NULL, or a state file to resume
+					 * from without saving (the replay of
+					 * a resumed live session) */
+	int state_live;			/* the state is a live session's
+					 * (state.h) */
 	int state_fsync;
 	struct th_run_info run;		/* mode, episode, model path */
 	void *shared_state;		/* one symbol: a state block the caller
@@ -50,10 +55,18 @@ struct session_options {
 	void (*observe)(void *arg, const struct session *s, int leg,
 	    const struct audit_row *row);
 	void *observe_arg;
+	/* Sees every order that passed the gate and was queued, as it is
+	 * placed ("entry", "close" or "flatten"): live sessions route it
+	 * to a real broker.  Called with observe_arg; NULL = none. */
+	void (*placed)(void *arg, const struct session *s, size_t leg,
+	    const struct order *o, const char *kind);
 	const size_t *min_start;	/* NULL, or per leg the first bar
 					 * next() may see: bars before it are
 					 * history, for warm-up only (live
 					 * sessions and their replays) */
+	const struct risk_stale *stale_log; /* replays: the journal's stale
+					 * rows (risk_set_stale_log()) */
+	size_t nstale_log;
 	struct reload *reload;		/* NULL = no hot reload; else the
 					 * plugin, params and risk passed to
 					 * session_init() are the reload's */

@@ -18,13 +18,17 @@ settings_init(struct settings *s)
 	s->risk.trading_start = -1;
 	s->risk.trading_end = -1;
 	s->risk.flatten_at = -1;
+	s->risk.refuse_on_stale = 1;
 	s->log_level = LOG_WARN;
 	s->log_stderr = 1;
 	s->state_fsync = 1;
 	s->train_validation = 0.2;
 	s->live.history = 100;
 	s->live.grace = 2;
+	s->live.stagger = 0.2;
 	s->live.summary = 60;
+	s->live.limit_timeout = 30;
+	s->live.order_poll = 5;
 }
 
 static void
@@ -81,6 +85,9 @@ settings_free(struct settings *s)
 	free(s->log_file);
 	free(s->audit_path);
 	free(s->state_path);
+	free(s->live.market_hours);
+	free(s->live.market_days);
+	free(s->live.market_tz);
 	free(s->trades_path);
 	free(s->equity_path);
 	free(s->train_select);
@@ -95,6 +102,12 @@ settings_free(struct settings *s)
 	free(s->live.clock);
 	free(s->live.journal);
 	free(s->live.replay);
+	for (k = 0; k < s->live.nbroker_conn; k++)
+		free(s->live.broker_conn[k]);
+	free(s->live.broker_conn);
+	free(s->live.broker);
+	free(s->live.broker_rest_url);
+	free(s->live.broker_stream_url);
 	free(s->reload_at);
 	memset(s, 0, sizeof *s);
 }
@@ -343,10 +356,21 @@ settings_check(const struct settings *s, char **cause)
 	return check_data(s, cause);
 }
 
+static void
+add_string(char ***v, size_t *n, const char *text)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = xstrdup(text);
+}
+
 void
 settings_add_conn(struct settings *s, const char *assignment)
 {
-	s->live.conn = xreallocarray(s->live.conn, s->live.nconn + 1,
-	    sizeof *s->live.conn);
-	s->live.conn[s->live.nconn++] = xstrdup(assignment);
+	add_string(&s->live.conn, &s->live.nconn, assignment);
+}
+
+void
+settings_add_broker_conn(struct settings *s, const char *assignment)
+{
+	add_string(&s->live.broker_conn, &s->live.nbroker_conn, assignment);
 }

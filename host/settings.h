@@ -11,7 +11,8 @@
 #include "log.h"
 
 /* The pre-trade limits of risk.c.  Zero (or -1 for the clock times) means
- * the limit is off; every limit is off by default. */
+ * the limit is off; every limit is off by default, except refuse_on_stale,
+ * which only live sessions can trigger. */
 struct risk_config {
 	int64_t max_open_positions;	/* symbols with a position */
 	double max_position_fraction;	/* |position value| / equity */
@@ -28,6 +29,8 @@ struct risk_config {
 	int32_t flatten_at;		/* seconds after midnight, -1 = none */
 	int64_t max_orders_per_strategy_day; /* per strategy instance */
 	int duplicate_guard;		/* refuse an identical pending order */
+	int refuse_on_stale;		/* refuse entries for a stale symbol
+					 * (live; default on) */
 };
 
 /* SYMBOL=FILE: one data file per symbol. */
@@ -49,6 +52,13 @@ struct live_settings {
 	double poll;			/* seconds; 0 = the granularity */
 	double grace;			/* seconds, default 2 */
 	double stale;			/* seconds; 0 = three bars */
+	double stagger;			/* seconds between two symbols' start
+					 * requests, default 0.2 */
+	char *market_hours;		/* "HH:MM-HH:MM" or "off"; NULL = on
+					 * (09:30-16:00) for alpaca_data and
+					 * yahoo, off for other feeds */
+	char *market_days;		/* NULL = "Mon-Fri" */
+	char *market_tz;		/* NULL = "America/New_York" */
 	double summary;			/* seconds, default 60; 0 = none */
 	double duration;		/* minutes; 0 = until a signal */
 	int once;
@@ -56,6 +66,16 @@ struct live_settings {
 	int no_journal;
 	char *replay;			/* a journal to replay (backtest) */
 	int list_granularities;
+	/* A real broker (route.c) */
+	char *broker;			/* connector; NULL = paper only */
+	char **broker_conn;		/* its "name=value" settings */
+	size_t nbroker_conn;
+	char *broker_rest_url;		/* NULL = the connector's default */
+	char *broker_stream_url;
+	double limit_timeout;		/* seconds, default 30; 0 = never */
+	double order_poll;		/* seconds, default 5 */
+	int send_orders;		/* --live: command line only */
+	int yes;			/* --yes: no confirmation */
 };
 
 struct settings {
@@ -109,11 +129,12 @@ struct settings {
 	int keep_plugins;		/* never dlclose (sanitizers) */
 };
 
-/* Defaults: cash 10000, margin 1, every risk limit off, log level warn to
- * stderr, fsync on. */
+/* Defaults: cash 10000, margin 1, every risk limit off but
+ * refuse_on_stale, log level warn to stderr, fsync on. */
 void settings_init(struct settings *s);
 void settings_free(struct settings *s);
 void settings_add_conn(struct settings *s, const char *assignment);
+void settings_add_broker_conn(struct settings *s, const char *assignment);
 
 /* The setters own their copies and replace any earlier value, so that the
  * command line overrides the file. */

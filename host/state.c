@@ -14,7 +14,7 @@
 #include "xmalloc.h"
 
 #define STATE_MAGIC "THSTATE\x01"
-#define STATE_VERSION 1u
+#define STATE_VERSION 2u		/* 2: a live flag, trade times */
 #define NO_STRING 0xffffffffu
 #define HEADER_SIZE (8 + 4 + 4 + 8 + 8)
 
@@ -170,11 +170,19 @@ settings_hash(const struct session *s)
 	h = hash_double(h, r->trading_end);
 	h = hash_double(h, r->flatten_at);
 	h = hash_double(h, (double)r->max_orders_per_strategy_day);
+	h = hash_double(h, r->refuse_on_stale);
 	return hash_double(h, r->duplicate_guard);
 }
 
+/* A bar's time, or 0 for none (a live leg may have no bar yet). */
+static int64_t
+bar_time(const struct frame *d, size_t bar)
+{
+	return bar < d->n ? d->index[bar] : 0;
+}
+
 static void
-put_trade(struct wbuf *b, const struct trade *t)
+put_trade(struct wbuf *b, const struct frame *d, const struct trade *t)
 {
 	put_u64(b, t->id);
 	put_f64(b, t->size);
@@ -188,6 +196,8 @@ put_trade(struct wbuf *b, const struct trade *t)
 	put_f64(b, t->sl_value);
 	put_f64(b, t->tp_value);
 	put_str(b, t->tag);
+	put_i64(b, bar_time(d, t->entry_bar));
+	put_i64(b, bar_time(d, t->exit_bar));
 }
 
 static void
@@ -210,7 +220,7 @@ put_leg(struct wbuf *b, const struct session *s, const struct session_leg *l)
 	size_t k;
 
 	put_str(b, l->symbol);
-	put_i64(b, l->data->index[0]);
+	put_i64(b, bar_time(l->data, 0));
 	put_u64(b, l->pos);
 	put_i64(b, l->pos > 0 ? l->data->index[l->pos - 1] : 0);
 	put_u64(b, br->next_id);
@@ -221,10 +231,10 @@ put_leg(struct wbuf *b, const struct session *s, const struct session_leg *l)
 	put(b, br->equity, l->pos * sizeof *br->equity);
 	put_u64(b, br->open.n);
 	for (k = 0; k < br->open.n; k++)
-		put_trade(b, br->open.v[k]);
+		put_trade(b, l->data, br->open.v[k]);
 	put_u64(b, br->closed.n);
 	for (k = 0; k < br->closed.n; k++)
-		put_trade(b, br->closed.v[k]);
+		put_trade(b, l->data, br->closed.v[k]);
 	put_u64(b, br->queue.n);
 	for (k = 0; k < br->queue.n; k++)
 		put_order(b, br->queue.v[k]);
@@ -255,6 +265,7 @@ encode(const struct session *s, struct wbuf *b)
 	put_u32(b, s->plugin->desc->state_version);
 	put_u32(b, s->plugin->desc->state_size);
 	put_u64(b, settings_hash(s));
+	put_u32(b, (uint32_t)s->opt.state_live);
 	put_u64(b, s->nlegs);
 	put_u64(b, s->step);
 	put_i64(b, s->now);
@@ -300,6 +311,22 @@ fingerprint(const struct session *s)
 		h = fnv1a(l->in.state, s->plugin->desc->state_size, h);
 	}
 	return h;
+}
+
+void
+state_log(const struct session *s, const char *what, const char *path)
+{
+	size_t k, open = 0, pending = 0;
+
+	for (k = 0; k < s->nlegs; k++) {
+		open += s->legs[k].broker.open.n;
+		pending += s->legs[k].broker.queue.n;
+	}
+	log_info("state: %s %s: cash %.2f, %zu open trade(s), %zu pending "
+	    "order(s), audit seq %llu", what, path,
+	    s->legs[0].broker.acct->cash, open, pending,
+	    (unsigned long long)(s->opt.audit != NULL ?
+	    s->opt.audit->next_seq : 0));
 }
 
 static int
@@ -364,14 +391,20 @@ fail:
 int
 state_save_if_changed(struct session *s, char **cause)
 {
+	if (fingerprint(s) == s->fingerprint)
+		return 0;
+	return state_save(s, cause);
+}
+
+int
+state_save(struct session *s, char **cause)
+{
 	uint64_t fp = fingerprint(s), sum;
 	uint32_t version = STATE_VERSION, pad = 0;
 	struct wbuf payload = { 0 }, file = { 0 };
 	uint64_t len;
 	int rc;
 
-	if (fp == s->fingerprint)
-		return 0;
 	encode(s, &payload);
 	len = payload.n;
 	sum = fnv1a(payload.p, payload.n, FNV_SEED);
@@ -406,6 +439,7 @@ struct leg_image {
 	struct ptr_vec open, closed, queue;
 	uint64_t *sl_ids, *tp_ids;	/* per trade, open then closed */
 	uint64_t *parent_ids;		/* per order */
+	int64_t *entry_times;		/* per trade, open then closed */
 	int64_t orders_today;
 	unsigned char *state;
 };
@@ -415,6 +449,7 @@ struct image {
 	uint32_t state_version;
 	uint32_t state_size;
 	uint64_t settings;
+	int live;			/* written by a live session */
 	size_t nlegs;
 	size_t step;
 	int64_t now;
@@ -468,6 +503,7 @@ free_leg_image(struct leg_image *l)
 	free(l->sl_ids);
 	free(l->tp_ids);
 	free(l->parent_ids);
+	free(l->entry_times);
 	free(l->state);
 }
 
@@ -488,10 +524,12 @@ static void
 get_trades(struct rbuf *b, struct ptr_vec *v, struct leg_image *l,
     size_t *nids)
 {
-	size_t n = get_count(b, 8 * 11 + 4), k;
+	size_t n = get_count(b, 8 * 13 + 4), k;
 
 	l->sl_ids = xreallocarray(l->sl_ids, *nids + n + 1, sizeof *l->sl_ids);
 	l->tp_ids = xreallocarray(l->tp_ids, *nids + n + 1, sizeof *l->tp_ids);
+	l->entry_times = xreallocarray(l->entry_times, *nids + n + 1,
+	    sizeof *l->entry_times);
 	for (k = 0; k < n && !b->bad; k++) {
 		struct trade *t = xcalloc(1, sizeof *t);
 
@@ -503,11 +541,13 @@ get_trades(struct rbuf *b, struct ptr_vec *v, struct leg_image *l,
 		t->exit_bar = (size_t)get_u64(b);
 		l->sl_ids[*nids] = get_u64(b);
 		l->tp_ids[*nids] = get_u64(b);
-		(*nids)++;
 		t->commissions = get_f64(b);
 		t->sl_value = get_f64(b);
 		t->tp_value = get_f64(b);
 		t->tag = get_str(b);
+		l->entry_times[*nids] = get_i64(b);
+		(void)get_i64(b);	/* the exit time: for other readers */
+		(*nids)++;
 		vec_add(v, t);
 	}
 }
@@ -583,6 +623,7 @@ decode(struct rbuf *b, struct image *im, size_t nlegs_max)
 	im->state_version = get_u32(b);
 	im->state_size = get_u32(b);
 	im->settings = get_u64(b);
+	im->live = (int)get_u32(b);
 	im->nlegs = (size_t)get_u64(b);
 	if (b->bad || im->nlegs == 0 || im->nlegs > nlegs_max ||
 	    im->state_size > b->n)
@@ -703,14 +744,22 @@ check_identity(const struct session *s, struct image *im, const char *path,
 		    "remove the file to start afresh", path);
 		return -1;
 	}
+	if (im->live != s->opt.state_live) {
+		*cause = xasprintf("state: %s: written by a %s, and only a %s "
+		    "resumes from it", path, im->live ? "live session" :
+		    "backtest", im->live ? "live session" : "backtest");
+		return -1;
+	}
 	if (im->nlegs != s->nlegs)
 		goto symbols;
 	for (k = 0; k < s->nlegs; k++) {
 		if (im->legs[k].symbol == NULL ||
 		    strcmp(im->legs[k].symbol, s->legs[k].symbol) != 0)
 			goto symbols;
-		if (check_bars(&im->legs[k], s->legs[k].data) < 0 ||
-		    link_leg(&im->legs[k]) < 0) {
+		/* A live session's bars come again from the history: its
+		 * trades are placed by time, not by bar (apply_live_leg). */
+		if ((!im->live && check_bars(&im->legs[k],
+		    s->legs[k].data) < 0) || link_leg(&im->legs[k]) < 0) {
 			*cause = xasprintf("state: %s: symbol %s: the data "
 			    "does not match the state (other bars or a "
 			    "shorter file)", path, s->legs[k].symbol);
@@ -805,11 +854,82 @@ apply_leg(struct session *s, struct session_leg *l, struct leg_image *li)
 	s->risk.leg_orders[l - s->legs] = li->orders_today;
 }
 
+/* The last bar at or before t, or the first: where a resumed live trade
+ * entered, in this session's bars. */
+static size_t
+bar_at(const struct frame *d, int64_t t)
+{
+	size_t lo = 0, hi = d->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->index[mid] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 ? lo - 1 : 0;
+}
+
+/* A live session's leg: the open trades (at the bars of their entry
+ * times), the pending orders, the order ids, the strategy's state block
+ * and the day's order count.  Not the closed trades, which the earlier
+ * session reported (their profit is in the cash), nor the bar position
+ * or the equity, which are this session's own. */
+static void
+apply_live_leg(struct session *s, struct session_leg *l,
+    struct leg_image *li)
+{
+	struct broker *b = &l->broker;
+	size_t k;
+
+	for (k = 0; k < li->open.n; k++)
+		((struct trade *)li->open.v[k])->entry_bar = bar_at(l->data,
+		    li->entry_times[k]);
+	free_trades(&b->open);
+	b->open = li->open;
+	free(b->queue.v);
+	b->queue = li->queue;
+	memset(&li->open, 0, sizeof li->open);
+	memset(&li->queue, 0, sizeof li->queue);
+	b->next_id = li->next_id;
+	memcpy(b->warnings, li->warnings, sizeof b->warnings);
+	/* Valued at the last history bar until the first live one. */
+	b->i = l->data->n > 0 ? l->data->n - 1 : 0;
+	broker_recount(b);
+	memcpy(l->in.state, li->state, s->plugin->desc->state_size);
+	s->risk.leg_orders[l - s->legs] = li->orders_today;
+}
+
+static void
+apply_live(struct session *s, struct image *im)
+{
+	size_t k;
+
+	for (k = 0; k < s->nlegs; k++)
+		apply_live_leg(s, &s->legs[k], &im->legs[k]);
+	s->legs[0].broker.acct->cash = im->cash;
+	s->bankrupt = im->bankrupt;
+	s->risk.st = im->risk;
+	/* Every event is new: none of them may be taken for one the audit
+	 * file has (a kill can leave events newer than the last save). */
+	if (s->opt.audit != NULL)
+		audit_resume(s->opt.audit, im->audit_seq >
+		    s->opt.audit->file_seq ? im->audit_seq :
+		    s->opt.audit->file_seq + 1);
+	s->resumed = 1;
+}
+
 static void
 apply(struct session *s, struct image *im)
 {
 	size_t k;
 
+	if (im->live) {
+		apply_live(s, im);
+		return;
+	}
 	for (k = 0; k < s->nlegs; k++)
 		apply_leg(s, &s->legs[k], &im->legs[k]);
 	s->legs[0].broker.acct->cash = im->cash;
@@ -854,7 +974,10 @@ state_resume(struct session *s, const char *path, char **cause)
 		goto out;
 	apply(s, &im);
 	s->fingerprint = fingerprint(s);
-	log_info("resumed from %s after %zu steps", path, s->step);
+	if (im.live)
+		state_log(s, "resumed from", path);
+	else
+		log_info("resumed from %s after %zu steps", path, s->step);
 	rc = 0;
 out:
 	free_image(&im);

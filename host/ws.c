@@ -38,6 +38,7 @@ enum conn_state {
 struct out_msg {
 	struct out_msg *next;
 	size_t len;
+	int binary;
 	unsigned char buf[];
 };
 
@@ -423,7 +424,8 @@ writeable(struct ws_conn *c, struct lws *wsi)
 	pthread_mutex_unlock(&c->loop->lock);
 	if (m == NULL)
 		return 0;
-	n = lws_write(wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT);
+	n = lws_write(wsi, m->buf + LWS_PRE, m->len, m->binary ?
+	    LWS_WRITE_BINARY : LWS_WRITE_TEXT);
 	free(m);
 	if (n < 0)
 		return -1;
@@ -760,8 +762,8 @@ fail:
 	return NULL;
 }
 
-int
-ws_send(struct ws_conn *c, const char *text, size_t len)
+static int
+enqueue(struct ws_conn *c, const void *data, size_t len, int binary)
 {
 	struct ws_loop *l = c->loop;
 	struct out_msg *m;
@@ -775,7 +777,8 @@ ws_send(struct ws_conn *c, const char *text, size_t len)
 	m = xmalloc(sizeof *m + LWS_PRE + len);
 	m->next = NULL;
 	m->len = len;
-	memcpy(m->buf + LWS_PRE, text, len);
+	m->binary = binary;
+	memcpy(m->buf + LWS_PRE, data, len);
 	*c->out_tail = m;
 	c->out_tail = &m->next;
 	if (!here) {
@@ -786,6 +789,18 @@ ws_send(struct ws_conn *c, const char *text, size_t len)
 	if (here)
 		lws_callback_on_writable(c->wsi);
 	return 0;
+}
+
+int
+ws_send(struct ws_conn *c, const char *text, size_t len)
+{
+	return enqueue(c, text, len, 0);
+}
+
+int
+ws_send_binary(struct ws_conn *c, const void *data, size_t len)
+{
+	return enqueue(c, data, len, 1);
 }
 
 void

@@ -67,6 +67,8 @@ struct ws_conn *ws_connect(struct ws_loop *l, const struct ws_options *opt,
  * Messages still queued when the connection drops are discarded: the layer
  * above re-sends what it needs from on_open. */
 int ws_send(struct ws_conn *c, const char *text, size_t len);
+/* The same for one binary message. */
+int ws_send_binary(struct ws_conn *c, const void *data, size_t len);
 
 /* Counters since ws_connect(): messages and bytes delivered to on_message,
  * reconnect attempts, messages dropped for size. */

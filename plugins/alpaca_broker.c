@@ -287,6 +287,19 @@ broker_poll(th_conn *cx, void *state)
 	return util_http(cx, "GET", url, NULL, TH_HTTP_ORDERS, NULL);
 }
 
+/* GET /v2/positions: the account's open positions. */
+static enum th_status
+broker_positions(th_conn *cx, void *state)
+{
+	char url[UTIL_URL_MAX];
+
+	(void)state;
+	if (util_fmt(url, sizeof url, "%s/v2/positions",
+	    cx->api->rest_url(cx)) < 0)
+		return TH_ERR_INVALID;
+	return util_http(cx, "GET", url, NULL, TH_HTTP_POSITIONS, NULL);
+}
+
 /* GET /v2/orders:by_client_order_id for an order Alpaca already has. */
 static enum th_status
 lookup(th_conn *cx, const char *client_id)
@@ -390,6 +403,43 @@ on_orders(th_conn *cx, const char *key, long status, const char *body,
 	return st;
 }
 
+/* [{"symbol","qty","side","avg_entry_price",...}]: qty is a decimal
+ * string, negative for a short position (side "short"). */
+static enum th_status
+on_positions(th_conn *cx, long status, const char *body, size_t len,
+    const json_t *root)
+{
+	const char *symbol, *side;
+	double qty, avg;
+	size_t i;
+
+	if (status < 200 || status > 299 || !json_is_array(root)) {
+		util_log_http_error(cx, TH_LOG_ERROR, "positions", status, body,
+		    len);
+		if (status == 401)
+			cx->api->fail(cx, "Alpaca refused the API key");
+		cx->api->positions_done(cx, 0);
+		return status >= 200 && status <= 299 ? TH_ERR_INVALID : TH_OK;
+	}
+	for (i = 0; i < json_array_size(root); i++) {
+		const json_t *p = json_array_get(root, i);
+
+		symbol = util_string(p, "symbol");
+		side = util_string(p, "side");
+		if (symbol == NULL || order_number(p, "qty", NAN, &qty) < 0 ||
+		    isnan(qty) || order_number(p, "avg_entry_price", NAN,
+		    &avg) < 0) {
+			cx->api->positions_done(cx, 0);
+			return TH_ERR_INVALID;
+		}
+		if (side != NULL && strcmp(side, "short") == 0 && qty > 0)
+			qty = -qty;
+		cx->api->position(cx, symbol, qty, avg);
+	}
+	cx->api->positions_done(cx, 1);
+	return TH_OK;
+}
+
 static enum th_status
 broker_on_http(th_conn *cx, void *state, int purpose, const char *key,
     long status, const char *body, size_t len)
@@ -407,6 +457,9 @@ broker_on_http(th_conn *cx, void *state, int purpose, const char *key,
 		break;
 	case TH_HTTP_ORDERS:
 		st = on_orders(cx, key, status, body, len, root);
+		break;
+	case TH_HTTP_POSITIONS:
+		st = on_positions(cx, status, body, len, root);
 		break;
 	default:
 		st = TH_ERR_INVALID;
@@ -522,6 +575,7 @@ static const struct th_connector connector = {
 	.submit = broker_submit,
 	.cancel = broker_cancel,
 	.poll = broker_poll,
+	.positions = broker_positions,
 };
 
 TH_PLUGIN_ENTRY = {
@@ -530,7 +584,7 @@ TH_PLUGIN_ENTRY = {
 	.struct_size = sizeof(struct th_plugin),
 	.kind = TH_PLUGIN_BROKER,
 	.name = "alpaca_broker",
-	.version = "1.0",
+	.version = "1.1",
 	.description = "Alpaca Trading API v2 orders and trade_updates "
 	    "(paper by default)",
 	.param_def_size = sizeof(struct th_param_def),

@@ -1,12 +1,22 @@
 /*
  * Alpaca Market Data v2 for US stocks: REST bars for history and backfill
  * (/v2/stocks/{symbol}/bars, paged by next_page_token) and the real-time
- * WebSocket at /v2/{feed} (wire-formats.md sections 2 and 3).  JSON only:
- * the connector never asks for MessagePack.
+ * WebSocket at /v2/{feed} (wire-formats.md sections 2 and 3).
  *
  * Settings: key_id and secret_key (APCA_API_KEY_ID, APCA_API_SECRET_KEY),
  * both required; feed (APCA_API_FEED), "iex" by default, names the stream
- * path and, unless it is "test", the REST feed parameter.
+ * path and, unless it is "test", the REST feed parameter; format
+ * (APCA_API_FORMAT), "json" by default or "msgpack".
+ *
+ * MessagePack, as alpaca-py and the Go SDK speak it: the upgrade carries
+ * "Content-Type: application/msgpack", the server then sends the same
+ * arrays of maps in binary frames with times as timestamp extensions
+ * (type -1), and the connector packs its auth and subscribe messages.  The
+ * SDK sends text only, so those go out as text frames holding MessagePack
+ * (they hold no zero byte; see send_packed()).  The headers() lines serve
+ * the REST requests too, so they carry the Content-Type as well, on GETs
+ * without a body; a MessagePack REST body is read as well as a JSON one.
+ * A message that starts with '[' is read as JSON in either format.
  *
  * Stream: the granularity "1m" subscribes Alpaca's minute bars ("b"),
  * reported closed; any other granularity subscribes trades ("t"), reported
@@ -18,8 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <msgpack.h>
 #include <tradehost.h>
 
+#include "mpjson.h"
 #include "rfc3339.h"
 #include "util.h"
 
@@ -32,6 +44,7 @@ struct alpaca_data {
 	char feed[FEED_MAX];
 	struct util_job *jobs;	/* history requests in flight */
 	int ready;		/* ready() called on this connection */
+	int msgpack;		/* format=msgpack */
 };
 
 static const struct util_pair timeframes[] = {
@@ -49,12 +62,24 @@ feed_ok(const char *feed)
 	return n > 0 && n < FEED_MAX && feed[n] == '\0';
 }
 
+/* The format setting: 0 for JSON (also when unset), 1 for MessagePack,
+ * -1 for anything else. */
+static int
+format_msgpack(const char *format)
+{
+	if (format == NULL || strcmp(format, "json") == 0)
+		return 0;
+	return strcmp(format, "msgpack") == 0 ? 1 : -1;
+}
+
 static enum th_status
 alpaca_open(th_conn *cx, void **state)
 {
 	const char *key = cx->api->setting(cx, "key_id");
 	const char *secret = cx->api->setting(cx, "secret_key");
 	const char *feed = cx->api->setting(cx, "feed");
+	const char *format = cx->api->setting(cx, "format");
+	int mp = format_msgpack(format);
 	struct alpaca_data *a;
 
 	if (!util_credential_ok(key) || !util_credential_ok(secret)) {
@@ -69,10 +94,16 @@ alpaca_open(th_conn *cx, void **state)
 		    "such as iex or sip", feed);
 		return TH_ERR_INVALID;
 	}
+	if (mp < 0) {
+		cx->api->log(cx, TH_LOG_ERROR, "format '%s' is neither json "
+		    "nor msgpack", format);
+		return TH_ERR_INVALID;
+	}
 	if ((a = calloc(1, sizeof *a)) == NULL)
 		return TH_ERR_INVALID;
 	a->key_id = key;
 	a->secret = secret;
+	a->msgpack = mp;
 	strcpy(a->feed, feed);
 	*state = a;
 	return TH_OK;
@@ -99,7 +130,8 @@ alpaca_map_symbol(th_conn *cx, void *state, const char *symbol, char *out,
 	return util_symbol(symbol, out, size, 0) < 0 ? TH_ERR_INVALID : TH_OK;
 }
 
-/* The key headers, for REST and for the WebSocket upgrade. */
+/* The key headers, for REST and for the WebSocket upgrade, and with
+ * format=msgpack the Content-Type that asks the stream for MessagePack. */
 static enum th_status
 alpaca_headers(th_conn *cx, void *state, char *out, size_t size)
 {
@@ -107,7 +139,95 @@ alpaca_headers(th_conn *cx, void *state, char *out, size_t size)
 
 	(void)cx;
 	return util_fmt(out, size, "APCA-API-KEY-ID: %s\nAPCA-API-SECRET-KEY: "
-	    "%s", a->key_id, a->secret) < 0 ? TH_ERR_INVALID : TH_OK;
+	    "%s%s", a->key_id, a->secret, a->msgpack ? "\nContent-Type: "
+	    "application/msgpack" : "") < 0 ? TH_ERR_INVALID : TH_OK;
+}
+
+/* ---- MessagePack out ---- */
+
+static void
+pack_str(msgpack_packer *pk, const char *s)
+{
+	size_t n = strlen(s);
+
+	msgpack_pack_str(pk, n);
+	msgpack_pack_str_body(pk, s, n);
+}
+
+/* Sends the message packed in sb, which it frees, as a binary frame
+ * (ABI 1.4).  An older host only sends text: there a message without a
+ * zero byte (maps of strings of 1 to 255 bytes, all the connector sends)
+ * goes as a text frame, which a strict server may refuse. */
+static enum th_status
+send_packed(th_conn *cx, msgpack_sbuffer *sb)
+{
+	enum th_status st = TH_ERR_INVALID;
+
+	if (sb->data != NULL && TH_CONN_API_HAS(cx->api, send_binary))
+		st = cx->api->send_binary(cx, sb->data, sb->size);
+	else if (sb->data != NULL && memchr(sb->data, '\0', sb->size) ==
+	    NULL && msgpack_sbuffer_write(sb, "", 1) == 0)
+		st = cx->api->send(cx, sb->data);
+	else
+		cx->api->log(cx, TH_LOG_ERROR, "a MessagePack message could "
+		    "not be sent");
+	msgpack_sbuffer_destroy(sb);
+	return st;
+}
+
+/* {"action":"auth","key":..,"secret":..} in the stream's format. */
+static enum th_status
+send_auth(th_conn *cx, struct alpaca_data *a)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+
+	if (!a->msgpack)
+		return util_send_json(cx, json_pack("{s:s, s:s, s:s}",
+		    "action", "auth", "key", a->key_id, "secret", a->secret));
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 3);
+	pack_str(&pk, "action");
+	pack_str(&pk, "auth");
+	pack_str(&pk, "key");
+	pack_str(&pk, a->key_id);
+	pack_str(&pk, "secret");
+	pack_str(&pk, a->secret);
+	return send_packed(cx, &sb);
+}
+
+/* {"action":"subscribe",list:[sym]} in the stream's format. */
+static enum th_status
+send_subscribe(th_conn *cx, struct alpaca_data *a, const char *list,
+    const char *sym)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+
+	if (!a->msgpack)
+		return util_send_json(cx, json_pack("{s:s, s:[s]}", "action",
+		    "subscribe", list, sym));
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 2);
+	pack_str(&pk, "action");
+	pack_str(&pk, "subscribe");
+	pack_str(&pk, list);
+	msgpack_pack_array(&pk, 1);
+	pack_str(&pk, sym);
+	return send_packed(cx, &sb);
+}
+
+/* A message or REST body in either format: JSON when it starts with '['
+ * or '{' or the format is JSON, else MessagePack.  NULL when malformed;
+ * the caller owns the result. */
+static json_t *
+decode(const struct alpaca_data *a, const char *data, size_t len)
+{
+	if (!a->msgpack || (len > 0 && (data[0] == '[' || data[0] == '{')))
+		return util_parse(data, len);
+	return mpjson_parse(data, len);
 }
 
 /* ---- stream ---- */
@@ -144,11 +264,9 @@ alpaca_subscribe(th_conn *cx, void *state, const char *symbol,
 	char sym[UTIL_SYMBOL_MAX];
 	int bars = granularity != NULL && strcmp(granularity, "1m") == 0;
 
-	(void)state;
 	if (util_symbol(symbol, sym, sizeof sym, 0) < 0)
 		return TH_ERR_INVALID;
-	return util_send_json(cx, json_pack("{s:s, s:[s]}", "action",
-	    "subscribe", bars ? "bars" : "trades", sym));
+	return send_subscribe(cx, state, bars ? "bars" : "trades", sym);
 }
 
 static void
@@ -169,8 +287,7 @@ success(th_conn *cx, struct alpaca_data *a, const json_t *m)
 	if (msg == NULL)
 		return TH_ERR_INVALID;
 	if (strcmp(msg, "connected") == 0)
-		return util_send_json(cx, json_pack("{s:s, s:s, s:s}",
-		    "action", "auth", "key", a->key_id, "secret", a->secret));
+		return send_auth(cx, a);
 	if (strcmp(msg, "authenticated") == 0)
 		set_ready(cx, a);
 	else
@@ -282,12 +399,13 @@ element(th_conn *cx, struct alpaca_data *a, const json_t *m)
 	return TH_OK;
 }
 
-/* Every message is an array; a malformed element is skipped and makes the
- * whole message count as malformed. */
+/* Every message is an array (JSON or MessagePack, see decode()); a
+ * malformed element is skipped and makes the whole message count as
+ * malformed. */
 static enum th_status
 alpaca_on_message(th_conn *cx, void *state, const char *data, size_t len)
 {
-	json_t *root = util_parse(data, len);
+	json_t *root = decode(state, data, len);
 	enum th_status st = json_is_array(root) ? TH_OK : TH_ERR_INVALID;
 	enum th_status est;
 	size_t i;
@@ -417,7 +535,7 @@ alpaca_on_http(th_conn *cx, void *state, int purpose, const char *key,
 		util_job_finish(cx, &a->jobs, job, 0);
 		return TH_OK;
 	}
-	root = util_parse(body, len);
+	root = decode(a, body, len);
 	rc = history_page(cx, job, root, &token);
 	if (rc < 0)
 		cx->api->log(cx, TH_LOG_ERROR, "%s: malformed bars response",

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define TH_ABI_MAJOR 1
-#define TH_ABI_MINOR 3
+#define TH_ABI_MINOR 4
 
 #if defined(__GNUC__)
 #define TH_EXPORT __attribute__((visibility("default")))
@@ -483,6 +483,7 @@ enum th_http_purpose {
 	TH_HTTP_ORDER = 2,	/* an order submission */
 	TH_HTTP_CANCEL = 3,	/* an order cancellation */
 	TH_HTTP_ORDERS = 4,	/* a poll of order states */
+	TH_HTTP_POSITIONS = 5,	/* (1.4) a read of the account's positions */
 	TH_HTTP_OTHER = 100	/* connectors' own tags start here */
 };
 
@@ -560,6 +561,19 @@ struct th_conn_api {
 	/* An error the session cannot recover from, such as a refused API
 	 * key: the host stops the session with reason. */
 	void (*fail)(th_conn *cx, const char *reason);
+
+	/* (1.4) Brokers, answering positions(): the account's position in
+	 * symbol (the provider's form), signed units (short < 0) at an
+	 * average entry price (NaN when unknown); one call per position
+	 * held, then positions_done() (ok = 0 when the read failed).  A
+	 * symbol not reported is flat. */
+	void (*position)(th_conn *cx, const char *symbol, double qty,
+	    double avg_price);
+	void (*positions_done)(th_conn *cx, int ok);
+	/* (1.4) Sends len bytes as one binary message on the connector's
+	 * WebSocket (MessagePack, say); TH_ERR_STATE when not connected. */
+	enum th_status (*send_binary)(th_conn *cx, const void *data,
+	    size_t len);
 };
 
 /* th_connector.caps */
@@ -627,7 +641,18 @@ struct th_connector {
 	enum th_status (*cancel)(th_conn *cx, void *state,
 	    const char *client_id, const char *broker_id);
 	enum th_status (*poll)(th_conn *cx, void *state);
+
+	/* (1.4) Brokers: read the account's positions; the answer comes as
+	 * api->position() calls and api->positions_done().  The host reads
+	 * this member only when struct_size covers it. */
+	enum th_status (*positions)(th_conn *cx, void *state);
 };
+
+/* (1.4) Does the host's connector API carry member (appended after
+ * 1.3)?  A connector checks before calling send_binary, say. */
+#define TH_CONN_API_HAS(api, member) \
+	((api)->struct_size >= offsetof(struct th_conn_api, member) + \
+	    sizeof((api)->member))
 
 /* Does the descriptor carry member (appended after 1.0)? */
 #define TH_PLUGIN_HAS(desc, member) \

@@ -154,13 +154,18 @@ START_TEST(abi_layout)
 	FREEZE(sizeof(struct th_order_update) == 64);
 	FREEZE(offsetof(struct th_order_update, state) == 24);
 	FREEZE(offsetof(struct th_order_update, reason) == 56);
-	FREEZE(sizeof(struct th_conn_api) == 104);
+	/* ABI 1.4: positions (appended) */
+	FREEZE(sizeof(struct th_conn_api) == 128);
+	FREEZE(offsetof(struct th_conn_api, send_binary) == 120);
+	FREEZE(offsetof(struct th_conn_api, position) == 104);
+	FREEZE(offsetof(struct th_conn_api, positions_done) == 112);
+	FREEZE(offsetof(struct th_connector, positions) == 144);
 	FREEZE(offsetof(struct th_conn_api, log) == 8);
 	FREEZE(offsetof(struct th_conn_api, setting) == 16);
 	FREEZE(offsetof(struct th_conn_api, bar) == 40);
 	FREEZE(offsetof(struct th_conn_api, http) == 72);
 	FREEZE(offsetof(struct th_conn_api, fail) == 96);
-	FREEZE(sizeof(struct th_connector) == 144);
+	FREEZE(sizeof(struct th_connector) == 152);
 	FREEZE(offsetof(struct th_connector, open) == 40);
 	FREEZE(offsetof(struct th_connector, history) == 72);
 	FREEZE(offsetof(struct th_connector, on_message) == 112);

@@ -107,6 +107,37 @@ START_TEST(spread_sign_ignored)
 }
 END_TEST
 
+/* What a real broker is sent (route.c): a fraction sized as the fill
+ * will size it, counting the margin that the queued closes free. */
+START_TEST(estimate_units_after_closes)
+{
+	double p[] = { 10, 10, 10, 10 };
+	struct frame *f = test_frame(4, NULL, NULL, NULL, p);
+	struct broker_config c = config();
+	struct broker b;
+	char *cause = NULL;
+	double want;
+
+	broker_init(&b, &c, f);
+	b.i = 1;
+	ck_assert_ptr_nonnull(broker_place(&b, 1, 0.5, 0, 0, 0, 0, NULL,
+	    &cause));
+	ck_assert_int_eq(broker_next(&b, 2), 0);
+	ck_assert_double_eq(broker_position_size(&b), 500);
+	ck_assert_double_eq(broker_estimate_units(&b, -0.9999), -499);
+	ck_assert_double_eq(broker_estimate_units(&b, -7.9), -7);
+	ck_assert_int_eq(broker_close_position(&b, 1.0, &cause), 0);
+	want = broker_estimate_units(&b, -0.9999);
+	ck_assert_double_eq(want, -999);
+	ck_assert_ptr_nonnull(broker_place(&b, -1, 0.9999, 0, 0, 0, 0, NULL,
+	    &cause));
+	ck_assert_int_eq(broker_next(&b, 3), 0);
+	ck_assert_double_eq(broker_position_size(&b), want);
+	broker_free(&b);
+	frame_free(f);
+}
+END_TEST
+
 START_TEST(cancel_and_find)
 {
 	double p[] = { 100, 100, 100 };
@@ -145,6 +176,7 @@ broker_suite(void)
 	tcase_add_test(tc, leverage_and_margin);
 	tcase_add_test(tc, spread_sign_ignored);
 	tcase_add_test(tc, cancel_and_find);
+	tcase_add_test(tc, estimate_units_after_closes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -49,6 +49,8 @@ static struct {
 	char tick_symbols[CAP][TEXT];
 	size_t nticks;
 	char sent[CAP][TEXT];
+	size_t sent_len[CAP];
+	int sent_binary[CAP];	/* by send_binary() */
 	size_t nsent;
 	struct http_rec http[CAP];
 	size_t nhttp;
@@ -59,6 +61,10 @@ static struct {
 	size_t ndone;
 	char fails[CAP][TEXT];
 	size_t nfails;
+	char pos_symbols[CAP][TEXT];
+	double pos_qty[CAP], pos_avg[CAP];
+	size_t npos;
+	int positions_done;	/* 0 = not yet, 1 = ok, -1 = failed */
 	char logs[CAP][TEXT];
 	enum th_log_level levels[CAP];
 	size_t nlogs;
@@ -153,7 +159,21 @@ fake_send(th_conn *cx, const char *text)
 {
 	(void)cx;
 	ck_assert_uint_lt(rec.nsent, CAP);
+	rec.sent_len[rec.nsent] = strlen(text);
 	copy(rec.sent[rec.nsent++], TEXT, text);
+	return rec.send_state;
+}
+
+static enum th_status
+fake_send_binary(th_conn *cx, const void *data, size_t len)
+{
+	(void)cx;
+	ck_assert_uint_lt(rec.nsent, CAP);
+	ck_assert_uint_lt(len, TEXT);
+	memcpy(rec.sent[rec.nsent], data, len);
+	rec.sent[rec.nsent][len] = '\0';
+	rec.sent_len[rec.nsent] = len;
+	rec.sent_binary[rec.nsent++] = 1;
 	return rec.send_state;
 }
 
@@ -219,6 +239,24 @@ fake_fail(th_conn *cx, const char *reason)
 	copy(rec.fails[rec.nfails++], TEXT, reason);
 }
 
+static void
+fake_position(th_conn *cx, const char *symbol, double qty, double avg)
+{
+	(void)cx;
+	ck_assert_uint_lt(rec.npos, CAP);
+	copy(rec.pos_symbols[rec.npos], TEXT, symbol);
+	rec.pos_qty[rec.npos] = qty;
+	rec.pos_avg[rec.npos++] = avg;
+}
+
+static void
+fake_positions_done(th_conn *cx, int ok)
+{
+	(void)cx;
+	ck_assert_int_eq(rec.positions_done, 0);
+	rec.positions_done = ok ? 1 : -1;
+}
+
 static const struct th_conn_api fake_api = {
 	.struct_size = sizeof(struct th_conn_api),
 	.abi_major = TH_ABI_MAJOR,
@@ -230,11 +268,14 @@ static const struct th_conn_api fake_api = {
 	.bar = fake_bar,
 	.tick = fake_tick,
 	.send = fake_send,
+	.send_binary = fake_send_binary,
 	.ready = fake_ready,
 	.http = fake_http,
 	.history_done = fake_history_done,
 	.order_update = fake_order_update,
 	.fail = fake_fail,
+	.position = fake_position,
+	.positions_done = fake_positions_done,
 };
 
 static th_conn cx = { &fake_api };
@@ -284,7 +325,7 @@ load(const char *name)
 	desc = dlsym(handle, "th_plugin_entry");
 	ck_assert_msg(desc != NULL, "%s: no th_plugin_entry", path);
 	ck_assert_uint_eq(desc->abi_major, 1);
-	ck_assert_uint_eq(desc->abi_minor, 3);
+	ck_assert_uint_eq(desc->abi_minor, TH_ABI_MINOR);
 	ck_assert_uint_eq(desc->struct_size, sizeof(struct th_plugin));
 	ck_assert_str_eq(desc->name, name);
 	conn = desc->connector;
@@ -1151,6 +1192,553 @@ END_TEST
 
 #define Y0 INT64_C(1726459200)	/* 2024-09-16T04:00:00Z */
 
+/* ---- Alpaca MessagePack ---- */
+
+/* MessagePack written out here byte by byte from the specification
+ * (msgpack/spec.md), not with msgpack-c, so the connector's decoder is
+ * checked against the format rather than against its own library. */
+struct mp {
+	unsigned char b[1024];
+	size_t n;
+};
+
+static void
+mp_raw(struct mp *m, const void *p, size_t n)
+{
+	ck_assert_uint_le(m->n + n, sizeof m->b);
+	memcpy(m->b + m->n, p, n);
+	m->n += n;
+}
+
+static void
+mp_byte(struct mp *m, unsigned x)
+{
+	unsigned char c = (unsigned char)x;
+
+	mp_raw(m, &c, 1);
+}
+
+/* v in big-endian order in bytes bytes. */
+static void
+mp_be(struct mp *m, uint64_t v, int bytes)
+{
+	while (bytes-- > 0)
+		mp_byte(m, (unsigned)(v >> (8 * bytes)) & 0xff);
+}
+
+/* fixstr up to 31 bytes, else str 8. */
+static void
+mp_str(struct mp *m, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 32)
+		mp_byte(m, 0xa0 | (unsigned)n);
+	else {
+		mp_byte(m, 0xd9);
+		mp_byte(m, (unsigned)n);
+	}
+	mp_raw(m, s, n);
+}
+
+/* fixmap and fixarray headers (up to 15 members). */
+static void
+mp_map(struct mp *m, unsigned n)
+{
+	mp_byte(m, 0x80 | n);
+}
+
+static void
+mp_arr(struct mp *m, unsigned n)
+{
+	mp_byte(m, 0x90 | n);
+}
+
+/* positive fixint, else uint 32. */
+static void
+mp_uint(struct mp *m, uint32_t v)
+{
+	if (v < 128)
+		mp_byte(m, v);
+	else {
+		mp_byte(m, 0xce);
+		mp_be(m, v, 4);
+	}
+}
+
+static void
+mp_f64(struct mp *m, double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof u);
+	mp_byte(m, 0xcb);
+	mp_be(m, u, 8);
+}
+
+static void
+mp_f32(struct mp *m, float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, sizeof u);
+	mp_byte(m, 0xca);
+	mp_be(m, u, 4);
+}
+
+/* The timestamp extension (type -1) in its 32, 64 and 96-bit forms. */
+static void
+mp_ts32(struct mp *m, uint32_t sec)
+{
+	mp_byte(m, 0xd6);
+	mp_byte(m, 0xff);
+	mp_be(m, sec, 4);
+}
+
+static void
+mp_ts64(struct mp *m, uint64_t sec, uint32_t nsec)
+{
+	mp_byte(m, 0xd7);
+	mp_byte(m, 0xff);
+	mp_be(m, (uint64_t)nsec << 34 | sec, 8);
+}
+
+static void
+mp_ts96(struct mp *m, int64_t sec, uint32_t nsec)
+{
+	mp_byte(m, 0xc7);
+	mp_byte(m, 12);
+	mp_byte(m, 0xff);
+	mp_be(m, nsec, 4);
+	mp_be(m, (uint64_t)sec, 8);
+}
+
+/* "key": "value" */
+static void
+mp_kv(struct mp *m, const char *key, const char *value)
+{
+	mp_str(m, key);
+	mp_str(m, value);
+}
+
+/* [{"T":"success","msg":msg}] */
+static void
+mp_success(struct mp *m, const char *msg)
+{
+	mp_arr(m, 1);
+	mp_map(m, 2);
+	mp_kv(m, "T", "success");
+	mp_kv(m, "msg", msg);
+}
+
+/* {"T":"b","S":sym,"o":o,"h":h,"l":l,"c":c,"v":v,"n":461,"t":<ts32>}. */
+static void
+mp_bar(struct mp *m, const char *sym, double o, double h, double l,
+    double c, uint32_t v, uint32_t t)
+{
+	mp_map(m, 9);
+	mp_kv(m, "T", "b");
+	mp_kv(m, "S", sym);
+	mp_str(m, "o");
+	mp_f64(m, o);
+	mp_str(m, "h");
+	mp_f64(m, h);
+	mp_str(m, "l");
+	mp_f64(m, l);
+	mp_str(m, "c");
+	mp_f64(m, c);
+	mp_str(m, "v");
+	mp_uint(m, v);
+	mp_str(m, "n");
+	mp_uint(m, 461);
+	mp_str(m, "t");
+	mp_ts32(m, t);
+}
+
+/* [{"T":"t","S":"AAPL","p":1,"s":1,"t":...}] up to the time's value,
+ * which the caller writes. */
+static void
+mp_trade_head(struct mp *m)
+{
+	mp_arr(m, 1);
+	mp_map(m, 5);
+	mp_kv(m, "T", "t");
+	mp_kv(m, "S", "AAPL");
+	mp_str(m, "p");
+	mp_f64(m, 1);
+	mp_str(m, "s");
+	mp_uint(m, 1);
+	mp_str(m, "t");
+}
+
+static enum th_status
+mp_message(const struct mp *m)
+{
+	return conn->on_message(&cx, state, (const char *)m->b, m->n);
+}
+
+/* Is sent message i exactly the bytes of m, in a binary frame? */
+static int
+mp_sent(size_t i, const struct mp *m)
+{
+	ck_assert_uint_lt(i, rec.nsent);
+	return rec.sent_binary[i] && rec.sent_len[i] == m->n &&
+	    memcmp(rec.sent[i], m->b, m->n) == 0;
+}
+
+START_TEST(alpaca_msgpack_handshake)
+{
+	struct mp m = { .n = 0 }, want = { .n = 0 };
+	char out[256];
+
+	alpaca_keys();
+	set("format", "msgpack");
+	start("alpaca_data");
+	ck_assert_int_eq(conn->headers(&cx, state, out, sizeof out), TH_OK);
+	ck_assert_str_eq(out, "APCA-API-KEY-ID: " KEY
+	    "\nAPCA-API-SECRET-KEY: " SECRET
+	    "\nContent-Type: application/msgpack");
+	ck_assert_int_eq(conn->on_open(&cx, state), TH_OK);
+	mp_success(&m, "connected");
+	ck_assert_int_eq(mp_message(&m), TH_OK);
+	/* {"action":"auth","key":KEY,"secret":SECRET}, packed. */
+	mp_map(&want, 3);
+	mp_kv(&want, "action", "auth");
+	mp_kv(&want, "key", KEY);
+	mp_kv(&want, "secret", SECRET);
+	ck_assert_uint_eq(rec.nsent, 1);
+	ck_assert_msg(mp_sent(0, &want), "auth is not the packed map");
+	m.n = 0;
+	mp_success(&m, "authenticated");
+	ck_assert_int_eq(mp_message(&m), TH_OK);
+	ck_assert_int_eq(rec.ready, 1);
+	ck_assert_int_eq(conn->subscribe(&cx, state, "AAPL", "1m"), TH_OK);
+	want.n = 0;
+	mp_map(&want, 2);
+	mp_kv(&want, "action", "subscribe");
+	mp_str(&want, "bars");
+	mp_arr(&want, 1);
+	mp_str(&want, "AAPL");
+	ck_assert_msg(mp_sent(1, &want), "subscribe is not the packed map");
+	ck_assert_int_eq(conn->subscribe(&cx, state, "MSFT", "5m"), TH_OK);
+	want.n = 0;
+	mp_map(&want, 2);
+	mp_kv(&want, "action", "subscribe");
+	mp_str(&want, "trades");
+	mp_arr(&want, 1);
+	mp_str(&want, "MSFT");
+	ck_assert_msg(mp_sent(2, &want), "subscribe is not the packed map");
+	/* [{"T":"subscription","trades":["MSFT"],"bars":["AAPL"]}] */
+	m.n = 0;
+	mp_arr(&m, 1);
+	mp_map(&m, 3);
+	mp_kv(&m, "T", "subscription");
+	mp_str(&m, "trades");
+	mp_arr(&m, 1);
+	mp_str(&m, "MSFT");
+	mp_str(&m, "bars");
+	mp_arr(&m, 1);
+	mp_str(&m, "AAPL");
+	ck_assert_int_eq(mp_message(&m), TH_OK);
+	ck_assert(logged("subscribed: 1 bar and 1 trade streams"));
+	/* [{"T":"error","code":403,...}] after a reconnect counts as ready;
+	 * 402 ends the session. */
+	ck_assert_int_eq(conn->on_open(&cx, state), TH_OK);
+	m.n = 0;
+	mp_arr(&m, 1);
+	mp_map(&m, 3);
+	mp_kv(&m, "T", "error");
+	mp_str(&m, "code");
+	mp_byte(&m, 0xcd);
+	mp_be(&m, 403, 2);
+	mp_kv(&m, "msg", "already authenticated");
+	ck_assert_int_eq(mp_message(&m), TH_OK);
+	ck_assert_int_eq(rec.ready, 2);
+	m.n = 0;
+	mp_arr(&m, 1);
+	mp_map(&m, 3);
+	mp_kv(&m, "T", "error");
+	mp_str(&m, "code");
+	mp_byte(&m, 0xcd);
+	mp_be(&m, 402, 2);
+	mp_kv(&m, "msg", "auth failed");
+	ck_assert_int_eq(mp_message(&m), TH_OK);
+	ck_assert_uint_eq(rec.nfails, 1);
+	ck_assert_ptr_nonnull(strstr(rec.fails[0], "auth failed"));
+	assert_secret_hidden(SECRET);
+}
+END_TEST
+
+START_TEST(alpaca_msgpack_data)
+{
+	struct mp m = { .n = 0 };
+
+	alpaca_keys();
+	set("format", "msgpack");
+	start("alpaca_data");
+	/* A bar (timestamp 32), a trade (timestamp 64, float 32 price), a
+	 * quote and an updated bar (both ignored), a trade with a 96-bit
+	 * timestamp and a bar whose time is an RFC 3339 string. */
+	mp_arr(&m, 6);
+	mp_bar(&m, "SPY", 388.985, 389.13, 388.975, 389.12, 49378,
+	    1614021300);
+	mp_map(&m, 6);
+	mp_kv(&m, "T", "t");
+	mp_kv(&m, "S", "AAPL");
+	mp_str(&m, "p");
+	mp_f32(&m, 126.5f);
+	mp_str(&m, "s");
+	mp_uint(&m, 100);
+	mp_str(&m, "t");
+	mp_ts64(&m, 1614009104, 208000000);
+	mp_str(&m, "c");
+	mp_arr(&m, 2);
+	mp_str(&m, "@");
+	mp_str(&m, "I");
+	mp_map(&m, 4);
+	mp_kv(&m, "T", "q");
+	mp_kv(&m, "S", "AMD");
+	mp_str(&m, "bp");
+	mp_f64(&m, 87.66);
+	mp_str(&m, "t");
+	mp_ts64(&m, 1614009105, 335689322);
+	mp_map(&m, 3);
+	mp_kv(&m, "T", "u");
+	mp_kv(&m, "S", "SPY");
+	mp_str(&m, "t");
+	mp_ts32(&m, 1614021300);
+	mp_map(&m, 5);
+	mp_kv(&m, "T", "t");
+	mp_kv(&m, "S", "MSFT");
+	mp_str(&m, "p");
+	mp_f64(&m, 234.5);
+	mp_str(&m, "s");
+	mp_uint(&m, 70000);
+	mp_str(&m, "t");
+	mp_ts96(&m, 1614009106, 1);
+	mp_map(&m, 8);
+	mp_kv(&m, "T", "b");
+	mp_kv(&m, "S", "QQQ");
+	mp_str(&m, "o");
+	mp_uint(&m, 300);
+	mp_str(&m, "h");
+	mp_f64(&m, 301.5);
+	mp_str(&m, "l");
+	mp_uint(&m, 299);
+	mp_str(&m, "c");
+	mp_f64(&m, 301.25);
+	mp_str(&m, "v");
+	mp_uint(&m, 1234567);
+	mp_kv(&m, "t", "2021-02-22T19:16:00Z");
+	ck_assert_int_eq(mp_message(&m), TH_OK);
+	ck_assert_uint_eq(rec.nbars, 2);
+	assert_bar(0, "SPY", INT64_C(1614021300) * NS_PER_SEC, 388.985,
+	    389.13, 388.975, 389.12, 49378, 1);
+	assert_bar(1, "QQQ", INT64_C(1614021360) * NS_PER_SEC, 300, 301.5,
+	    299, 301.25, 1234567, 1);
+	ck_assert_uint_eq(rec.nticks, 2);
+	ck_assert_str_eq(rec.ticks[0].symbol, "AAPL");
+	ck_assert_int_eq(rec.ticks[0].time, INT64_C(1614009104208000000));
+	ck_assert_double_eq(rec.ticks[0].price, 126.5);
+	ck_assert_double_eq(rec.ticks[0].size, 100);
+	ck_assert_str_eq(rec.ticks[1].symbol, "MSFT");
+	ck_assert_int_eq(rec.ticks[1].time, INT64_C(1614009106000000001));
+	ck_assert_double_eq(rec.ticks[1].size, 70000);
+	/* A JSON text still reads in this format. */
+	ck_assert_int_eq(message("[{\"T\":\"success\",\"msg\":\"connected\"}]"),
+	    TH_OK);
+	ck_assert_uint_eq(rec.nsent, 1);
+}
+END_TEST
+
+/* Builds malformed message number i into m; 0 past the last. */
+static int
+mp_malformed(int i, struct mp *m)
+{
+	static const char bad_utf8[] = "\xa2\xc3\x28";
+	size_t whole;
+
+	m->n = 0;
+	switch (i) {
+	case 0:		/* nothing */
+		return 1;
+	case 1:		/* truncated: half a bar message */
+		mp_arr(m, 1);
+		mp_bar(m, "SPY", 1, 2, 0.5, 1.5, 10, 1614021300);
+		m->n /= 2;
+		return 1;
+	case 2:		/* a byte after the message */
+		mp_arr(m, 1);
+		mp_bar(m, "SPY", 1, 2, 0.5, 1.5, 10, 1614021300);
+		mp_byte(m, 0xc0);
+		return 1;
+	case 3:		/* a map, not an array */
+		mp_bar(m, "SPY", 1, 2, 0.5, 1.5, 10, 1614021300);
+		return 1;
+	case 4:		/* an integer key (in a message ignored otherwise) */
+		mp_arr(m, 1);
+		mp_map(m, 2);
+		mp_kv(m, "T", "u");
+		mp_uint(m, 1);
+		mp_str(m, "x");
+		return 1;
+	case 5:		/* a 5-byte timestamp extension */
+		mp_trade_head(m);
+		mp_byte(m, 0xc7);
+		mp_byte(m, 5);
+		mp_byte(m, 0xff);
+		mp_be(m, 0, 5);
+		return 1;
+	case 6:		/* nanoseconds past 999999999 */
+		mp_trade_head(m);
+		mp_ts64(m, 1614009104, 1000000000);
+		return 1;
+	case 7:		/* invalid UTF-8 in a string (an ignored type) */
+		mp_arr(m, 1);
+		mp_map(m, 1);
+		mp_str(m, "T");
+		mp_raw(m, bad_utf8, 3);
+		return 1;
+	case 8:		/* a bar without its open */
+		mp_arr(m, 1);
+		mp_bar(m, "SPY", 1, 2, 0.5, 1.5, 10, 1614021300);
+		whole = m->n;
+		m->n = 0;
+		mp_arr(m, 1);
+		mp_map(m, 8);
+		mp_kv(m, "T", "b");
+		mp_kv(m, "S", "SPY");
+		mp_str(m, "h");
+		mp_f64(m, 2);
+		mp_str(m, "l");
+		mp_f64(m, 0.5);
+		mp_str(m, "c");
+		mp_f64(m, 1.5);
+		mp_str(m, "v");
+		mp_uint(m, 10);
+		mp_str(m, "n");
+		mp_uint(m, 1);
+		mp_str(m, "t");
+		mp_ts32(m, 1614021300);
+		ck_assert_uint_lt(m->n, whole);
+		return 1;
+	case 9:		/* a size beyond int64 (uint 64) */
+		mp_arr(m, 1);
+		mp_map(m, 5);
+		mp_kv(m, "T", "t");
+		mp_kv(m, "S", "AAPL");
+		mp_str(m, "p");
+		mp_f64(m, 1);
+		mp_str(m, "s");
+		mp_byte(m, 0xcf);
+		mp_be(m, UINT64_MAX, 8);
+		mp_str(m, "t");
+		mp_ts32(m, 1614009104);
+		return 1;
+	case 10:	/* a NaN price */
+		mp_arr(m, 1);
+		mp_map(m, 5);
+		mp_kv(m, "T", "t");
+		mp_kv(m, "S", "AAPL");
+		mp_str(m, "p");
+		mp_f64(m, NAN);
+		mp_str(m, "s");
+		mp_uint(m, 1);
+		mp_str(m, "t");
+		mp_ts32(m, 1614009104);
+		return 1;
+	case 11:	/* 0xc1, a byte the format never uses */
+		mp_byte(m, 0xc1);
+		return 1;
+	case 12:	/* a timestamp before 1970 */
+		mp_trade_head(m);
+		mp_ts96(m, -1, 0);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+START_TEST(alpaca_msgpack_malformed)
+{
+	struct mp m;
+	int i;
+
+	alpaca_keys();
+	set("format", "msgpack");
+	start("alpaca_data");
+	for (i = 0; mp_malformed(i, &m); i++)
+		ck_assert_msg(mp_message(&m) == TH_ERR_INVALID, "malformed "
+		    "message %d accepted", i);
+	ck_assert_int_eq(i, 13);
+	ck_assert_uint_eq(rec.nbars, 0);
+	ck_assert_uint_eq(rec.nticks, 0);
+	ck_assert_uint_eq(rec.nsent, 0);
+}
+END_TEST
+
+START_TEST(alpaca_msgpack_history)
+{
+	struct mp m = { .n = 0 };
+
+	alpaca_keys();
+	set("format", "msgpack");
+	start("alpaca_data");
+	ck_assert_int_eq(conn->history(&cx, state, "AAPL", "1m", AT_1430,
+	    AT_1430 + 3 * MINUTE), TH_OK);
+	/* {"bars":[{"t":<ts>,"o":..,...}],"symbol":"AAPL",
+	 * "next_page_token":nil} */
+	mp_map(&m, 3);
+	mp_str(&m, "bars");
+	mp_arr(&m, 1);
+	mp_map(&m, 6);
+	mp_str(&m, "t");
+	mp_ts32(&m, 1643725800);
+	mp_str(&m, "o");
+	mp_f64(&m, 174.1);
+	mp_str(&m, "h");
+	mp_f64(&m, 174.5);
+	mp_str(&m, "l");
+	mp_f64(&m, 173.9);
+	mp_str(&m, "c");
+	mp_f64(&m, 174.2);
+	mp_str(&m, "v");
+	mp_uint(&m, 1200);
+	mp_kv(&m, "symbol", "AAPL");
+	mp_str(&m, "next_page_token");
+	mp_byte(&m, 0xc0);
+	ck_assert_int_eq(conn->on_http(&cx, state, TH_HTTP_HISTORY, "AAPL",
+	    200, (const char *)m.b, m.n), TH_OK);
+	ck_assert_uint_eq(rec.ndone, 1);
+	ck_assert_int_eq(rec.done_ok[0], 1);
+	ck_assert_uint_eq(rec.nbars, 1);
+	assert_bar(0, "AAPL", AT_1430, 174.1, 174.5, 173.9, 174.2, 1200, 1);
+	/* A JSON body reads too. */
+	ck_assert_int_eq(conn->history(&cx, state, "AAPL", "1m", AT_1430,
+	    AT_1430 + 3 * MINUTE), TH_OK);
+	ck_assert_int_eq(respond(TH_HTTP_HISTORY, "AAPL", 200, "{\"bars\":["
+	    ALPACA_BAR("2022-02-01T14:31:00Z", "174.3") "],\"symbol\":\"AAPL\","
+	    "\"next_page_token\":null}"), TH_OK);
+	ck_assert_uint_eq(rec.nbars, 2);
+}
+END_TEST
+
+START_TEST(alpaca_format_setting)
+{
+	char out[256];
+
+	alpaca_keys();
+	set("format", "xml");
+	load("alpaca_data");
+	ck_assert_int_ne(conn->open(&cx, &state), TH_OK);
+	ck_assert(logged("format 'xml'"));
+	rec.settings[2][1] = "json";
+	start("alpaca_data");
+	ck_assert_int_eq(conn->headers(&cx, state, out, sizeof out), TH_OK);
+	ck_assert_ptr_null(strstr(out, "Content-Type"));
+}
+END_TEST
+
 START_TEST(yahoo_history)
 {
 	char url[512];
@@ -1514,6 +2102,43 @@ START_TEST(broker_poll)
 }
 END_TEST
 
+/* GET /v2/positions: signed quantities (a short one is negative, also
+ * when only "side" says so), then done; a bad answer is a failed read. */
+START_TEST(broker_positions)
+{
+	alpaca_keys();
+	start("alpaca_broker");
+	ck_assert_int_eq(conn->positions(&cx, state), TH_OK);
+	ck_assert_str_eq(rec.http[0].method, "GET");
+	ck_assert_str_eq(rec.http[0].url, REST "/v2/positions");
+	ck_assert_int_eq(rec.http[0].purpose, TH_HTTP_POSITIONS);
+	ck_assert_int_eq(respond(TH_HTTP_POSITIONS, NULL, 200, "["
+	    "{\"symbol\":\"AAPL\",\"qty\":\"3\",\"side\":\"long\","
+	    "\"avg_entry_price\":\"150.25\"},"
+	    "{\"symbol\":\"MSFT\",\"qty\":\"-2\",\"side\":\"short\","
+	    "\"avg_entry_price\":\"400\"},"
+	    "{\"symbol\":\"TSLA\",\"qty\":\"5\",\"side\":\"short\","
+	    "\"avg_entry_price\":null}]"), TH_OK);
+	ck_assert_uint_eq(rec.npos, 3);
+	ck_assert_str_eq(rec.pos_symbols[0], "AAPL");
+	ck_assert_double_eq(rec.pos_qty[0], 3);
+	ck_assert_double_eq(rec.pos_avg[0], 150.25);
+	ck_assert_double_eq(rec.pos_qty[1], -2);
+	ck_assert_double_eq(rec.pos_qty[2], -5);
+	ck_assert(isnan(rec.pos_avg[2]));
+	ck_assert_int_eq(rec.positions_done, 1);
+	rec.positions_done = 0;
+	ck_assert_int_eq(respond(TH_HTTP_POSITIONS, NULL, 200,
+	    "[{\"symbol\":\"AAPL\"}]"), TH_ERR_INVALID);
+	ck_assert_int_eq(rec.positions_done, -1);
+	rec.positions_done = 0;
+	ck_assert_int_eq(respond(TH_HTTP_POSITIONS, NULL, 401,
+	    "{\"message\":\"unauthorized\"}"), TH_OK);
+	ck_assert_int_eq(rec.positions_done, -1);
+	ck_assert_uint_eq(rec.nfails, 1);
+}
+END_TEST
+
 START_TEST(broker_no_keys)
 {
 	load("alpaca_broker");
@@ -1622,6 +2247,11 @@ connectors_suite(void)
 	add(s, "alpaca_stream_data", alpaca_stream_data, 1);
 	add(s, "alpaca_history", alpaca_history, 1);
 	add(s, "alpaca_history_errors", alpaca_history_errors, 1);
+	add(s, "alpaca_msgpack_handshake", alpaca_msgpack_handshake, 1);
+	add(s, "alpaca_msgpack_data", alpaca_msgpack_data, 1);
+	add(s, "alpaca_msgpack_malformed", alpaca_msgpack_malformed, 1);
+	add(s, "alpaca_msgpack_history", alpaca_msgpack_history, 1);
+	add(s, "alpaca_format_setting", alpaca_format_setting, 1);
 	add(s, "yahoo_history", yahoo_history, 1);
 	add(s, "yahoo_symbols", yahoo_symbols, 1);
 	add(s, "yahoo_errors", yahoo_errors, 1);
@@ -1631,6 +2261,7 @@ connectors_suite(void)
 	add(s, "broker_cancel", broker_cancel, 1);
 	add(s, "broker_stream", broker_stream, 1);
 	add(s, "broker_poll", broker_poll, 1);
+	add(s, "broker_positions", broker_positions, 1);
 	add(s, "broker_no_keys", broker_no_keys, 1);
 	return s;
 }

@@ -12,7 +12,7 @@ main(void)
 		indicator_suite, broker_suite, params_suite, plugin_suite,
 		engine_suite, stats_suite, report_suite, cli_suite, abi_suite,
 		conf_suite, risk_suite, session_suite, transport_suite,
-		live_session_suite, reload_suite,
+		live_session_suite, reload_suite, hours_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;

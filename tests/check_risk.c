@@ -346,6 +346,75 @@ START_TEST(integer_index_has_no_clock)
 }
 END_TEST
 
+START_TEST(stale_symbol_refuses_entries_only)
+{
+	struct risk_config c = no_limits();
+	struct risk r;
+	struct risk_order o = entry(T0);
+
+	c.refuse_on_stale = 1;
+	risk_init(&r, &c, 2, 1);
+	risk_new_bar(&r, T0, 10000);
+	o.symbol = "BTCUSDT";
+	risk_set_stale(&r, 0, 95);
+	refused_with(&r, &o, "stale_data: no update from BTCUSDT for 95 s");
+	/* Another symbol is not concerned. */
+	o.leg = 1;
+	allowed(&r, &o);
+	/* A close of the stale symbol's position goes through. */
+	o.leg = 0;
+	o.position = 10;
+	o.side = -1;
+	allowed(&r, &o);
+	/* Fresh again. */
+	o.position = 0;
+	o.side = 1;
+	risk_set_stale(&r, 0, 0);
+	allowed(&r, &o);
+	/* Off: the stale symbol trades. */
+	r.cfg.refuse_on_stale = 0;
+	risk_set_stale(&r, 0, 95);
+	allowed(&r, &o);
+	risk_free(&r);
+}
+END_TEST
+
+/* A replay takes staleness from the journal's rows, bar by bar. */
+START_TEST(stale_log_replays_by_bar)
+{
+	static const struct risk_stale log[] = {
+		{ T0 + 60 * SEC, 1, 200 },
+		{ T0 + 120 * SEC, 0, 100 },
+		{ T0 + 120 * SEC, 1, 260 },
+	};
+	struct risk_config c = no_limits();
+	struct risk r;
+	struct risk_order o = entry(T0);
+
+	c.refuse_on_stale = 1;
+	risk_init(&r, &c, 2, 1);
+	risk_set_stale_log(&r, log, 3);
+	o.leg = 1;
+	risk_new_bar(&r, T0, 10000);
+	allowed(&r, &o);
+	o.time = T0 + 60 * SEC;
+	risk_new_bar(&r, o.time, 10000);
+	refused_with(&r, &o, "no update from this symbol for 200 s");
+	o.time = T0 + 120 * SEC;
+	risk_new_bar(&r, o.time, 10000);
+	refused_with(&r, &o, "for 260 s");
+	o.leg = 0;
+	refused_with(&r, &o, "for 100 s");
+	/* No row at this bar: everyone is fresh. */
+	o.time = T0 + 180 * SEC;
+	risk_new_bar(&r, o.time, 10000);
+	allowed(&r, &o);
+	o.leg = 1;
+	allowed(&r, &o);
+	risk_free(&r);
+}
+END_TEST
+
 START_TEST(sizing_helper)
 {
 	struct risk_config c = no_limits();
@@ -380,6 +449,8 @@ risk_suite(void)
 	tcase_add_test(tc, drawdown_halts_for_good);
 	tcase_add_test(tc, flatten_once_a_day);
 	tcase_add_test(tc, integer_index_has_no_clock);
+	tcase_add_test(tc, stale_symbol_refuses_entries_only);
+	tcase_add_test(tc, stale_log_replays_by_bar);
 	tcase_add_test(tc, sizing_helper);
 	suite_add_tcase(s, tc);
 	return s;

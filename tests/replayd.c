@@ -55,7 +55,10 @@
  *            subscribe/unsubscribe -> the full subscription message
  *            (corrections/cancelErrors follow trades).  Array elements are
  *            kept if T "b" and S (or "*") is in bars, T "t" and S in
- *            trades.  JSON only: msgpack is NOT implemented.
+ *            trades.  An upgrade with "Content-Type: application/msgpack"
+ *            gets all of it as MessagePack in binary frames (times as
+ *            timestamp extensions) and has its messages read as
+ *            MessagePack.
  * alpaca-trading HTTP + WS /stream (every frame BINARY).
  *            {"action":"authenticate","data":{"key_id","secret_key"}} or
  *            {"action":"auth","key","secret"} -> {"stream":"authorization",
@@ -119,7 +122,8 @@
  *
  * --log-requests F appends one line per event: "ws-open PATH[?QUERY]"
  * (token=<redacted>), "ws-recv MESSAGE" (key, secret, key_id, secret_key,
- * token values replaced by "<redacted>"), "http METHOD PATH[?QUERY]
+ * token values replaced by "<redacted>"; "ws-recv-msgpack MESSAGE" for
+ * a MessagePack one, in its JSON form), "http METHOD PATH[?QUERY]
  * auth=present|absent".  Secrets are never written.
  */
 #include "replay/replayd.h"

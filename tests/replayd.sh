@@ -140,6 +140,37 @@ stop
 ! grep -q '"S"' "$tmp/ad.log" && grep -q '"secret":"<redacted>"' "$tmp/ad.log" &&
     ok "alpaca-data: keys are not in the request log" || bad "alpaca log"
 
+# Alpaca data in MessagePack (Content-Type: application/msgpack on the
+# upgrade): binary frames, written out here byte by byte from the spec.
+# hx TEXT: TEXT's bytes in hex; s1 TEXT: TEXT as a fixstr (< 32 bytes).
+hx() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+s1() { printf '%02x%s' $((0xa0 + ${#1})) "$(hx "$1")"; }
+start --provider alpaca-data --fixture "$ad" --key K --secret S \
+    --log-requests "$tmp/mp.log"
+ws --count 4 --types --hex -H 'Content-Type: application/msgpack' \
+    --send "83$(s1 action)$(s1 auth)$(s1 key)$(s1 K)$(s1 secret)$(s1 S)" \
+    --send "82$(s1 action)$(s1 subscribe)$(s1 bars)91$(s1 AAPL)" \
+    "$(url /v2/iex)"
+# [{"T":"success","msg":..}]; the first AAPL bar, whose time
+# 2026-11-02T14:30:00Z (1793629800 = 0x6ae89e68) is a 32-bit timestamp
+# extension (d6 ff).
+[ "$(sed -n 1p "$tmp/out")" = "B 9182$(s1 T)$(s1 success)$(s1 msg)$(s1 connected)" ] &&
+    [ "$(sed -n 2p "$tmp/out")" = "B 9182$(s1 T)$(s1 success)$(s1 msg)$(s1 authenticated)" ] &&
+    sed -n 3p "$tmp/out" | grep -q "^B 918a$(s1 T)$(s1 subscription)" &&
+    sed -n 4p "$tmp/out" | grep -q "^B 918a$(s1 T)$(s1 b)$(s1 S)$(s1 AAPL)$(s1 o)cb406cc00000000000.*$(s1 t)d6ff6ae89e68\$" &&
+    ok "alpaca-data msgpack: binary handshake, bar with a timestamp ext" ||
+    bad "alpaca-data msgpack ($(cat "$tmp/out"))"
+ws --count 1 --types "$(url /v2/iex)"
+grep -q '^T \[{"T":"success","msg":"connected"}\]$' "$tmp/out" &&
+    ok "alpaca-data: JSON text frames without the Content-Type" ||
+    bad "alpaca-data JSON after msgpack"
+stop
+grep -qx 'ws-recv-msgpack {"action":"auth","key":"<redacted>","secret":"<redacted>"}' \
+    "$tmp/mp.log" && grep -qx 'ws-recv-msgpack {"action":"subscribe","bars":\["AAPL"\]}' \
+    "$tmp/mp.log" &&
+    ok "alpaca-data msgpack: client messages decoded, keys redacted" ||
+    bad "alpaca-data msgpack log"
+
 # Yahoo: the chart envelope, the 404 envelope, 429 x2 with Retry-After.
 start --provider yahoo --fixture "$fx/bars_aapl_1m.csv" --http-status 429:2 \
     --log-requests "$tmp/y.log"

@@ -5,10 +5,38 @@ th=${TH_TRADEHOST:-./tradehost}
 plugins=${TH_TEST_PLUGINS:-tests/plugins/.libs}
 strategies=${TH_STRATEGIES:-strategies}
 sma=$strategies/sma.so
+replayd=${TH_REPLAYD:-tests/replayd}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+pids=""
+trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
 pass=0
 fail=0
+
+# serve NAME ARGS...: starts tests/replayd in the background (killed at
+# exit if still running); PORT is its port.
+serve() {
+	name=$1
+	shift
+	rm -f "$tmp/$name.port"
+	"$replayd" --idle-exit 20 --port-file "$tmp/$name.port" "$@" \
+	    2>"$tmp/$name.log" &
+	pids="$pids $!"
+	i=0
+	while [ ! -s "$tmp/$name.port" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	PORT=$(cat "$tmp/$name.port")
+}
+
+# await FILE: waits up to 30 s for FILE to appear.
+await() {
+	i=0
+	while [ ! -e "$1" ] && [ $i -lt 600 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
 
 # run ARGS...: tradehost's stdout, stderr and status into $tmp/out, err, rc.
 run() {

@@ -19,6 +19,7 @@ Suite *cli_suite(void);
 Suite *abi_suite(void);
 Suite *conf_suite(void);
 Suite *risk_suite(void);
+Suite *hours_suite(void);
 Suite *session_suite(void);
 Suite *live_session_suite(void);
 Suite *transport_suite(void);

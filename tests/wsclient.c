@@ -1,11 +1,15 @@
 /*
  * wsclient: the tests' tiny client of replayd.
  *
- *   wsclient [--count N] [--timeout-ms MS] [--types] [--send MSG]... URL
- *     Connects to ws://HOST:PORT/PATH, sends each --send MSG and then each
- *     line of stdin when --stdin is given, in order, once connected, and
- *     prints every received message on its own line (with --types, prefixed
- *     "T " for text and "B " for binary frames).  A close frame from the
+ *   wsclient [--count N] [--timeout-ms MS] [--types] [--hex]
+ *            [-H 'Name: value']... [--send MSG]... URL
+ *     Connects to ws://HOST:PORT/PATH, with each -H header on the upgrade,
+ *     sends each --send MSG and then each line of stdin when --stdin is
+ *     given, in order, once connected, and prints every received message
+ *     on its own line (with --types, prefixed "T " for text and "B " for
+ *     binary frames).  With --hex, each MSG is hexadecimal and goes out as
+ *     the binary frame of those bytes, and binary frames print in
+ *     lower-case hexadecimal (MessagePack tests).  A close frame from the
  *     server prints "#close CODE REASON" on stdout.
  *     Exit status: 0 after N messages (--count; the client then closes
  *     normally), 4 when the server closed or dropped the connection,
@@ -32,7 +36,9 @@ static struct {
 	long count;
 	long timeout_ms;
 	int types;
+	int hex;
 	int use_stdin;
+	struct curl_slist *headers;	/* -H, for the upgrade */
 	const char *send[MAX_SEND];
 	int nsend;
 	int next_send;
@@ -83,23 +89,70 @@ next_message(void)
 }
 
 static int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The bytes of hex text M into DST (room for strlen(M) / 2); their count,
+ * or -1 when M is not an even number of hex digits. */
+static long
+unhex(const char *m, unsigned char *dst)
+{
+	size_t i, n = strlen(m);
+	int hi, lo;
+
+	if (n % 2 != 0)
+		return -1;
+	for (i = 0; i < n; i += 2) {
+		if ((hi = hex_digit(m[i])) < 0 || (lo = hex_digit(m[i + 1])) < 0)
+			return -1;
+		dst[i / 2] = (unsigned char)(hi << 4 | lo);
+	}
+	return (long)(n / 2);
+}
+
+static int
 writeable(struct lws *wsi)
 {
 	const char *m = next_message();
 	unsigned char *buf;
-	size_t n;
+	long n;
 	int rc;
 
 	if (m == NULL)
 		return cl.done ? -1 : 0;
-	n = strlen(m);
-	if ((buf = malloc(LWS_PRE + n)) == NULL)
+	n = (long)strlen(m);
+	if ((buf = malloc(LWS_PRE + (size_t)n)) == NULL)
 		abort();
-	memcpy(buf + LWS_PRE, m, n);
-	rc = lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT);
+	if (cl.hex && (n = unhex(m, buf + LWS_PRE)) < 0) {
+		fprintf(stderr, "wsclient: --send '%s' is not hex\n", m);
+		free(buf);
+		finish(2);
+		return -1;
+	}
+	if (!cl.hex)
+		memcpy(buf + LWS_PRE, m, (size_t)n);
+	rc = lws_write(wsi, buf + LWS_PRE, (size_t)n, cl.hex ?
+	    LWS_WRITE_BINARY : LWS_WRITE_TEXT);
 	free(buf);
 	lws_callback_on_writable(wsi);
 	return rc < 0 ? -1 : 0;
+}
+
+static void
+print_hex(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%02x", (unsigned char)p[i]);
 }
 
 static int
@@ -112,7 +165,10 @@ receive(struct lws *wsi, void *in, size_t len)
 		return 0;
 	if (cl.types)
 		fputs(lws_frame_is_binary(wsi) ? "B " : "T ", stdout);
-	fwrite(cl.rx, 1, cl.rxlen, stdout);
+	if (cl.hex && lws_frame_is_binary(wsi))
+		print_hex(cl.rx, cl.rxlen);
+	else
+		fwrite(cl.rx, 1, cl.rxlen, stdout);
 	fputc('\n', stdout);
 	fflush(stdout);
 	if (cl.count > 0 && ++cl.received >= cl.count) {
@@ -134,6 +190,26 @@ peer_close(void *in, size_t len)
 	fflush(stdout);
 }
 
+/* Writes the -H headers into the upgrade request; -1 when they do not
+ * fit. */
+static int
+append_headers(char **p, size_t room)
+{
+	const struct curl_slist *h;
+	size_t n;
+
+	for (h = cl.headers; h != NULL; h = h->next) {
+		n = strlen(h->data);
+		if (n + 3 > room)
+			return -1;
+		memcpy(*p, h->data, n);
+		memcpy(*p + n, "\r\n", 2);
+		*p += n + 2;
+		room -= n + 2;
+	}
+	return 0;
+}
+
 static int
 callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -146,6 +222,8 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		cl.wsi = NULL;
 		finish(1);
 		return 0;
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+		return append_headers(in, len);
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		lws_callback_on_writable(wsi);
 		return 0;
@@ -316,7 +394,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: wsclient [--count N] [--timeout-ms MS] "
-	    "[--types] [--stdin] [--send MSG]... ws://HOST:PORT/PATH\n"
+	    "[--types] [--hex] [--stdin] [-H HDR]... [--send MSG]...\n"
+	    "                ws://HOST:PORT/PATH\n"
 	    "       wsclient --http METHOD URL [-H HDR]... [-d BODY] [-i]\n");
 }
 
@@ -327,6 +406,7 @@ main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "types", no_argument, NULL, 'T' },
+		{ "hex", no_argument, NULL, 'x' },
 		{ "stdin", no_argument, NULL, 's' },
 		{ "send", required_argument, NULL, 'm' },
 		{ "http", required_argument, NULL, 'h' },
@@ -341,6 +421,7 @@ main(int argc, char **argv)
 		case 'n': cl.count = atol(optarg); break;
 		case 't': cl.timeout_ms = atol(optarg); break;
 		case 'T': cl.types = 1; break;
+		case 'x': cl.hex = 1; break;
 		case 's': cl.use_stdin = 1; break;
 		case 'm':
 			if (cl.nsend == MAX_SEND)
@@ -362,5 +443,8 @@ main(int argc, char **argv)
 		return http_main(method, argv[optind], hdrs, data, show);
 	if (cl.use_stdin)
 		read_stdin();
-	return ws_main(argv[optind]);
+	cl.headers = hdrs;
+	ch = ws_main(argv[optind]);
+	curl_slist_free_all(hdrs);
+	return ch;
 }

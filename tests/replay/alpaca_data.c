@@ -1,11 +1,16 @@
-/* Alpaca market data v2 stream (JSON only): connected / auth /
- * subscription handshake, the 404 auth timeout and the 406 one-connection
- * rule, then the fixture's arrays of bars ("b") and trades ("t") filtered
- * to the subscription. */
+/* Alpaca market data v2 stream: connected / auth / subscription
+ * handshake, the 404 auth timeout and the 406 one-connection rule, then
+ * the fixture's arrays of bars ("b") and trades ("t") filtered to the
+ * subscription.  JSON text frames, or MessagePack when the upgrade says
+ * "Content-Type: application/msgpack" (alpaca-py, the Go SDK): then every
+ * frame the server sends is binary MessagePack with times as timestamp
+ * extensions, and client messages are read as MessagePack whatever their
+ * frame type. */
 #include "replayd.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const lists[] = {
 	"trades", "quotes", "bars", "updatedBars", "dailyBars", "statuses",
@@ -19,11 +24,27 @@ accept_path(const char *path)
 	return 1;
 }
 
+/* Queues J in the connection's format and drops the reference. */
+static void
+reply(struct conn *c, json_t *j)
+{
+	struct buf b = { 0 };
+
+	if (!c->msgpack) {
+		conn_queue_json(c, 0, j);
+		return;
+	}
+	mpack_buf(&b, j);
+	conn_queue(c, 1, buf_data(&b), b.len);
+	buf_free(&b);
+	json_decref(j);
+}
+
 static void
 fail(struct conn *c, int code, const char *msg, int close)
 {
-	conn_queue_json(c, 0, json_pack("[{s:s,s:i,s:s}]", "T", "error",
-	    "code", code, "msg", msg));
+	reply(c, json_pack("[{s:s,s:i,s:s}]", "T", "error", "code", code,
+	    "msg", msg));
 	if (close)
 		conn_close_after(c, LWS_CLOSE_STATUS_POLICY_VIOLATION);
 }
@@ -53,7 +74,8 @@ authenticate(struct conn *c, const char *key, const char *secret)
 	}
 	c->authed = 1;
 	lws_sul_cancel(&c->sul_auth);
-	conn_queues(c, "[{\"T\":\"success\",\"msg\":\"authenticated\"}]");
+	reply(c, json_pack("[{s:s,s:s}]", "T", "success", "msg",
+	    "authenticated"));
 }
 
 static void
@@ -65,15 +87,28 @@ auth_timeout(lws_sorted_usec_list_t *sul)
 		fail(c, 404, "auth timeout", 1);
 }
 
+/* Did the upgrade ask for MessagePack? */
+static int
+wants_msgpack(struct conn *c)
+{
+	char ct[128];
+
+	return lws_hdr_copy(c->wsi, ct, sizeof ct,
+	    WSI_TOKEN_HTTP_CONTENT_TYPE) > 0 &&
+	    strncasecmp(ct, "application/msgpack", 19) == 0;
+}
+
 static void
 ws_open(struct conn *c)
 {
+	c->msgpack = wants_msgpack(c);
 	if (srv.alpaca_active != NULL) {
 		fail(c, 406, "connection limit exceeded", 1);
 		return;
 	}
 	srv.alpaca_active = c;
-	conn_queues(c, "[{\"T\":\"success\",\"msg\":\"connected\"}]");
+	reply(c, json_pack("[{s:s,s:s}]", "T", "success", "msg",
+	    "connected"));
 	if (c->key_hdr[0] != '\0') {
 		authenticate(c, c->key_hdr, c->secret_hdr);
 		return;
@@ -119,7 +154,7 @@ subscription(struct conn *c)
 	}
 	json_object_set_new(j, "corrections", strset_json(&c->trades));
 	json_object_set_new(j, "cancelErrors", strset_json(&c->trades));
-	conn_queue_json(c, 0, json_pack("[o]", j));
+	reply(c, json_pack("[o]", j));
 }
 
 static void
@@ -153,7 +188,8 @@ subscribe(struct conn *c, json_t *req, int add)
 static void
 ws_recv(struct conn *c, const char *msg, size_t len)
 {
-	json_t *req = json_loadb(msg, len, 0, NULL);
+	json_t *req = c->msgpack ? mpack_load(msg, len) :
+	    json_loadb(msg, len, 0, NULL);
 	const char *action = json_string_value(json_object_get(req, "action"));
 
 	if (c->close_after_queue)
@@ -218,7 +254,10 @@ render(struct conn *c, long i, struct buf *out)
 	if (kept == 0)
 		return 0;
 	if (rep == 0 && kept == json_array_size(l->json)) {
-		buf_add(out, l->raw, l->len);
+		if (c->msgpack)
+			mpack_buf(out, l->json);
+		else
+			buf_add(out, l->raw, l->len);
 		return 1;
 	}
 	a = json_array();
@@ -230,7 +269,10 @@ render(struct conn *c, long i, struct buf *out)
 			shift_time(e, srv.span * rep);
 		json_array_append_new(a, e);
 	}
-	json_buf(out, a);
+	if (c->msgpack)
+		mpack_buf(out, a);
+	else
+		json_buf(out, a);
 	json_decref(a);
 	return 1;
 }

@@ -210,7 +210,7 @@ send_data(struct conn *c)
 		return 0;
 	}
 	if (lws_write(c->wsi, (unsigned char *)buf_data(&c->out), c->out.len,
-	    LWS_WRITE_TEXT) < 0)
+	    c->msgpack ? LWS_WRITE_BINARY : LWS_WRITE_TEXT) < 0)
 		return -1;
 	c->sent++;
 	lws_callback_on_writable(c->wsi);

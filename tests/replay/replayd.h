@@ -149,6 +149,8 @@ struct conn {
 	struct strset bars;	/* alpaca */
 	struct strset trades;	/* alpaca */
 	struct strset quotes;	/* alpaca, echoed only */
+	int msgpack;		/* alpaca: the upgrade asked for MessagePack;
+				 * every frame is binary */
 	/* HTTP */
 	char method[16];
 	int auth_present;
@@ -235,6 +237,10 @@ int faults_http_status(struct conn *, struct buf *);
 void reqlog_ws_open(struct conn *);
 void reqlog_ws_recv(struct conn *, const char *, size_t);
 void reqlog_http(struct conn *);
+
+/* mpack.c */
+void mpack_buf(struct buf *, json_t *);
+json_t *mpack_load(const char *, size_t);
 
 /* synth.c */
 double synth_price(long);

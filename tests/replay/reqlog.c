@@ -1,5 +1,7 @@
 /* --log-requests: one line per client WebSocket message, WebSocket open
- * and HTTP request, with credentials replaced by "<redacted>". */
+ * and HTTP request, with credentials replaced by "<redacted>".  A
+ * MessagePack message (alpaca-data) is logged as "ws-recv-msgpack" and its
+ * JSON form. */
 #include "replayd.h"
 
 #include <stdlib.h>
@@ -66,17 +68,23 @@ reqlog_ws_recv(struct conn *c, const char *msg, size_t len)
 	json_t *j;
 	char *s;
 
-	(void)c;
 	if (srv.log == NULL)
 		return;
-	if ((j = json_loadb(msg, len, 0, NULL)) == NULL) {
+	j = c->msgpack ? mpack_load(msg, len) : json_loadb(msg, len, 0, NULL);
+	if (j == NULL && c->msgpack) {
+		fprintf(srv.log, "ws-recv-msgpack (%zu bytes, malformed)\n",
+		    len);
+		fflush(srv.log);
+		return;
+	}
+	if (j == NULL) {
 		fprintf(srv.log, "ws-recv %.*s\n", (int)len, msg);
 		fflush(srv.log);
 		return;
 	}
 	redact_object(j);
 	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-	put("ws-recv", s, "");
+	put(c->msgpack ? "ws-recv-msgpack" : "ws-recv", s, "");
 	free(s);
 	json_decref(j);
 }
