@@ -20,6 +20,7 @@
 #include "xmalloc.h"
 
 #define PROTOCOL_NAME "tradehost-ws"
+#define WS_READ_BUFFER (64 * 1024)
 
 enum conn_state {
 	CONN_IDLE,		/* waiting for the retry timer */
@@ -602,6 +603,10 @@ ws_loop_start(char **cause)
 	info.gid = -1;
 	info.uid = -1;
 	info.fd_limit_per_thread = 256;
+	/* lws reads a socket into this per-thread buffer: its 4 KiB default
+	 * takes a poll() and a recv() for every 15 or so kline messages of
+	 * a busy stream. */
+	info.pt_serv_buf_size = WS_READ_BUFFER;
 	info.user = l;
 	l->ctx = lws_create_context(&info);
 	if (l->ctx == NULL) {

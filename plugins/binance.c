@@ -249,14 +249,369 @@ reply(th_conn *cx, const json_t *msg)
 	return TH_ERR_INVALID;
 }
 
+/*
+ * The hot path.  Nearly every stream message is a kline event of one
+ * shape; parsing it into a jansson tree costs a dozen allocations and
+ * most of the connector's time.  fast_kline() reads that shape in one
+ * pass, in place, and reports the bar itself; it declines (returns 0)
+ * anything it does not fully understand, and the jansson path below then
+ * handles the message as before, so the outcome is the same either way.
+ * It accepts only syntactically valid JSON whose strings are printable
+ * ASCII without escapes, whose numbers are integers of at most 18 digits,
+ * with no array, objects nested at most three deep, and each captured key
+ * once; and decimal strings it converts exactly as strtod() does (at most
+ * 19 significant digits making no more than 2^53, and at most 22
+ * decimals: one correctly rounded division).
+ */
+
+/* The value of one captured key: its text (a string's without quotes). */
+struct fk_val {
+	const char *p;
+	size_t n;
+	char type;		/* 's' string, 'i' integer, 'o' object, 't'
+				 * true, 'f' false, 'z' null; 0 = absent */
+	char dup;		/* the key appeared again */
+};
+
+struct fk_obj;
+
+/* A key to capture, and how to read its value when it is an object. */
+struct fk_key {
+	const char *name;
+	size_t len;
+	const struct fk_obj *child;	/* NULL: the object is skipped */
+};
+
+/* What to capture in one object: KEYS[i]'s value goes to out[base + i]. */
+struct fk_obj {
+	const struct fk_key *keys;
+	size_t nkeys, base;
+};
+
+struct fk_scan {
+	const char *p, *end;
+	int depth;
+	struct fk_val *out;
+};
+
+/* Bytes a plain string may hold: printable ASCII but '"' and '\\'. */
+static const unsigned char fk_plain[256] = {
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+static void
+fk_ws(struct fk_scan *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' ||
+	    *c->p == '\n' || *c->p == '\r'))
+		c->p++;
+}
+
+/* A plain string at c->p into *v; -1 for anything else. */
+static int
+fk_string(struct fk_scan *c, struct fk_val *v)
+{
+	const char *q;
+
+	if (c->p == c->end || *c->p != '"')
+		return -1;
+	for (q = ++c->p; q < c->end && fk_plain[(unsigned char)*q]; q++)
+		;
+	if (q == c->end || *q != '"')
+		return -1;
+	v->p = c->p;
+	v->n = (size_t)(q - c->p);
+	v->type = 's';
+	c->p = q + 1;
+	return 0;
+}
+
+/* An integer: -?(0|[1-9][0-9]*), at most 18 digits, not followed by a
+ * fraction or an exponent. */
+static int
+fk_integer(struct fk_scan *c, struct fk_val *v)
+{
+	const char *q = c->p, *d;
+
+	if (q < c->end && *q == '-')
+		q++;
+	for (d = q; q < c->end && *q >= '0' && *q <= '9'; q++)
+		;
+	if (q == d || q - d > 18 || (*d == '0' && q - d > 1) ||
+	    (q < c->end && (*q == '.' || *q == 'e' || *q == 'E')))
+		return -1;
+	v->p = c->p;
+	v->n = (size_t)(q - c->p);
+	v->type = 'i';
+	c->p = q;
+	return 0;
+}
+
+static int
+fk_literal(struct fk_scan *c, struct fk_val *v, const char *word, char type)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n) != 0)
+		return -1;
+	v->p = c->p;
+	v->n = n;
+	v->type = type;
+	c->p += n;
+	return 0;
+}
+
+static int fk_object(struct fk_scan *c, const struct fk_obj *o);
+
+/* Any value but an array; an object is read by SPEC (may be NULL). */
+static int
+fk_value(struct fk_scan *c, struct fk_val *v, const struct fk_obj *spec)
+{
+	const char *start = c->p;
+
+	if (c->p == c->end)
+		return -1;
+	switch (*c->p) {
+	case '"': return fk_string(c, v);
+	case 't': return fk_literal(c, v, "true", 't');
+	case 'f': return fk_literal(c, v, "false", 'f');
+	case 'n': return fk_literal(c, v, "null", 'z');
+	case '{':
+		if (c->depth == 3 || fk_object(c, spec) < 0)
+			return -1;
+		v->p = start;
+		v->n = (size_t)(c->p - start);
+		v->type = 'o';
+		return 0;
+	default: return fk_integer(c, v);
+	}
+}
+
+/* One "key": value, capturing the value when O names the key. */
+static int
+fk_member(struct fk_scan *c, const struct fk_obj *o)
+{
+	const struct fk_key *k = NULL;
+	struct fk_val key, v = { 0 };
+	size_t i;
+
+	if (fk_string(c, &key) < 0)
+		return -1;
+	for (i = 0; o != NULL && i < o->nkeys; i++)
+		if (o->keys[i].len == key.n && *o->keys[i].name == *key.p &&
+		    memcmp(o->keys[i].name, key.p, key.n) == 0) {
+			k = &o->keys[i];
+			break;
+		}
+	fk_ws(c);
+	if (c->p == c->end || *c->p++ != ':')
+		return -1;
+	fk_ws(c);
+	if (fk_value(c, &v, k != NULL ? k->child : NULL) < 0)
+		return -1;
+	if (k != NULL) {
+		v.dup = c->out[o->base + i].type != 0;
+		c->out[o->base + i] = v;
+	}
+	fk_ws(c);
+	return 0;
+}
+
+static int
+fk_object(struct fk_scan *c, const struct fk_obj *o)
+{
+	c->depth++;
+	c->p++;		/* '{' */
+	fk_ws(c);
+	if (c->p < c->end && *c->p == '}') {
+		c->p++;
+		c->depth--;
+		return 0;
+	}
+	for (;;) {
+		if (fk_member(c, o) < 0 || c->p == c->end)
+			return -1;
+		if (*c->p == '}')
+			break;
+		if (*c->p++ != ',')
+			return -1;
+		fk_ws(c);
+	}
+	c->p++;
+	c->depth--;
+	return 0;
+}
+
+/* Where each captured value goes: the event's fields, then the same for
+ * a combined stream's "data", then the kline's fields of each. */
+enum {
+	F_STREAM, F_DATA, F_E, F_K,		/* the message */
+	F_DATA_E, F_DATA_K,			/* its "data" */
+	F_S, F_T, F_O, F_H, F_L, F_C, F_V, F_X,	/* the message's "k" */
+	F_KLINE_N = F_X - F_S + 1,
+	F_DATA_S = F_X + 1,			/* the data's "k" */
+	F_N = F_DATA_S + F_KLINE_N
+};
+
+#define FK_KEY(name, child) { name, sizeof name - 1, child }
+#define FK_KLINE_KEYS { FK_KEY("s", NULL), FK_KEY("t", NULL), \
+	FK_KEY("o", NULL), FK_KEY("h", NULL), FK_KEY("l", NULL), \
+	FK_KEY("c", NULL), FK_KEY("v", NULL), FK_KEY("x", NULL) }
+
+static const struct fk_key fk_kline_keys[] = FK_KLINE_KEYS;
+static const struct fk_obj fk_kline = { fk_kline_keys, F_KLINE_N, F_S };
+static const struct fk_obj fk_data_kline = { fk_kline_keys, F_KLINE_N,
+	F_DATA_S };
+static const struct fk_key fk_data_keys[] = { FK_KEY("e", NULL),
+	FK_KEY("k", &fk_data_kline) };
+static const struct fk_obj fk_data = { fk_data_keys, 2, F_DATA_E };
+static const struct fk_key fk_root_keys[] = { FK_KEY("stream", NULL),
+	FK_KEY("data", &fk_data), FK_KEY("e", NULL), FK_KEY("k", &fk_kline) };
+static const struct fk_obj fk_root = { fk_root_keys, 4, F_STREAM };
+
+/* Reads DATA (N bytes) into OUT[F_N]; -1 unless it is one valid object
+ * with nothing but white space after it and no captured key repeated. */
+static int
+fk_parse(const char *data, size_t n, struct fk_val *out)
+{
+	struct fk_scan c = { data, data + n, 0, out };
+	size_t i;
+
+	memset(out, 0, F_N * sizeof *out);
+	fk_ws(&c);
+	if (c.p == c.end || *c.p != '{' || fk_object(&c, &fk_root) < 0)
+		return -1;
+	fk_ws(&c);
+	for (i = 0; i < F_N; i++)
+		if (out[i].dup)
+			return -1;
+	return c.p == c.end ? 0 : -1;
+}
+
+/* A decimal string [-]d+[.d+] into *out exactly as strtod() reads it;
+ * -1 for any other form or one not exact in a single division. */
+static int
+fk_decimal(const struct fk_val *v, double *out)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+	    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+	    1e18, 1e19, 1e20, 1e21, 1e22 };
+	const char *p = v->p, *e = v->p + v->n, *dot = NULL, *q;
+	uint64_t m = 0;
+	int neg = 0, sig = 0, frac = 0;
+
+	if (v->type != 's')
+		return -1;
+	if (p < e && *p == '-')
+		neg = *p++ == '-';
+	for (q = p; q < e; q++)
+		if (*q == '.' && dot == NULL && q > p)
+			dot = q;
+		else if (*q < '0' || *q > '9')
+			return -1;
+	if (p == e || dot == e - 1)
+		return -1;
+	while (dot != NULL && e[-1] == '0')
+		e--;		/* trailing zeros of the fraction */
+	for (q = p; q < e; q++) {
+		if (q == dot)
+			continue;
+		if (dot != NULL && q > dot)
+			frac++;
+		if (m == 0 && *q == '0')
+			continue;
+		if (++sig > 19)
+			return -1;
+		m = m * 10 + (uint64_t)(*q - '0');
+	}
+	if (m > (UINT64_C(1) << 53) || frac > 22)
+		return -1;
+	*out = (double)m / pow10[frac];
+	if (neg)
+		*out = -*out;
+	return 0;
+}
+
+/* An integer token's value. */
+static int64_t
+fk_int(const struct fk_val *v)
+{
+	const char *p = v->p, *e = v->p + v->n;
+	int64_t x = 0;
+	int neg = *p == '-';
+
+	for (p += neg; p < e; p++)
+		x = x * 10 + (*p - '0');
+	return neg ? -x : x;
+}
+
+/* The bar of the kline fields F[F_KLINE_N] (in fk_kline_keys' order)
+ * into *bar and SYM; -1 when one is missing or not in the plain form. */
+static int
+fk_bar(const struct fk_val *f, struct th_bar *bar, char *sym)
+{
+	const struct fk_val *s = &f[F_S - F_S], *t = &f[F_T - F_S],
+	    *x = &f[F_X - F_S];
+
+	if (s->type != 's' || s->n >= UTIL_SYMBOL_MAX || t->type != 'i' ||
+	    (x->type != 't' && x->type != 'f') ||
+	    fk_decimal(&f[F_O - F_S], &bar->open) < 0 ||
+	    fk_decimal(&f[F_H - F_S], &bar->high) < 0 ||
+	    fk_decimal(&f[F_L - F_S], &bar->low) < 0 ||
+	    fk_decimal(&f[F_C - F_S], &bar->close) < 0 ||
+	    fk_decimal(&f[F_V - F_S], &bar->volume) < 0)
+		return -1;
+	memcpy(sym, s->p, s->n);
+	sym[s->n] = '\0';
+	bar->symbol = sym;
+	bar->time = fk_int(t) * NS_PER_MS;
+	bar->closed = x->type == 't';
+	return 0;
+}
+
+/* Reports the kline event in DATA; 0 (nothing reported) when the
+ * message is anything else or not in the plain form.  A combined
+ * stream's message is {"stream":NAME,"data":EVENT}, as on_message()
+ * reads it. */
+static int
+fast_kline(th_conn *cx, const char *data, size_t len)
+{
+	struct fk_val f[F_N];
+	struct th_bar bar = { 0 };
+	char sym[UTIL_SYMBOL_MAX];
+	const struct fk_val *e = &f[F_E], *kf = &f[F_S];
+
+	if (fk_parse(data, len, f) < 0)
+		return 0;
+	if (f[F_STREAM].type == 's' && f[F_DATA].type == 'o') {
+		e = &f[F_DATA_E];
+		kf = &f[F_DATA_S];
+	}
+	if (e->type != 's' || e->n != 5 || memcmp(e->p, "kline", 5) != 0)
+		return 0;
+	bar.struct_size = sizeof bar;
+	if (fk_bar(kf, &bar, sym) < 0)
+		return 0;
+	cx->api->bar(cx, &bar);
+	return 1;
+}
+
 static enum th_status
 binance_on_message(th_conn *cx, void *state, const char *data, size_t len)
 {
-	json_t *root = util_parse(data, len);
-	const json_t *msg = root, *wrapped;
+	json_t *root;
+	const json_t *msg, *wrapped;
 	enum th_status st = TH_ERR_INVALID;
 
 	(void)state;
+	if (fast_kline(cx, data, len))
+		return TH_OK;
+	msg = root = util_parse(data, len);
 	if (!json_is_object(root))
 		goto out;
 	wrapped = json_object_get(root, "data");

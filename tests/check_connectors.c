@@ -547,6 +547,116 @@ START_TEST(binance_malformed)
 }
 END_TEST
 
+/* The connector reads the usual kline shape in place and everything else
+ * with jansson: both must agree.  Every proper prefix of a kline and
+ * anything after it is malformed. */
+START_TEST(binance_kline_prefixes)
+{
+	static const char *const whole[] = {
+		KLINE("true", "\"0.0010\""),
+		"{\"stream\":\"bnbbtc@kline_1m\",\"data\":" KLINE("true",
+		    "\"0.0010\"") "}",
+	};
+	char buf[1024];
+	size_t i, n;
+
+	start("binance");
+	for (i = 0; i < sizeof whole / sizeof whole[0]; i++) {
+		for (n = 0; n < strlen(whole[i]); n++)
+			ck_assert_msg(conn->on_message(&cx, state, whole[i],
+			    n) == TH_ERR_INVALID, "accepted %.*s", (int)n,
+			    whole[i]);
+		snprintf(buf, sizeof buf, "%sx", whole[i]);
+		ck_assert_int_eq(message(buf), TH_ERR_INVALID);
+		snprintf(buf, sizeof buf, "%s}", whole[i]);
+		ck_assert_int_eq(message(buf), TH_ERR_INVALID);
+		snprintf(buf, sizeof buf, " \r\n%s \t\n", whole[i]);
+		ck_assert_int_eq(message(buf), TH_OK);
+	}
+	ck_assert_uint_eq(rec.nbars, 2);
+	assert_bar(1, "BNBBTC", KLINE_T, 0.001, 0.0025, 0.0015, 0.002, 1000,
+	    1);
+}
+END_TEST
+
+START_TEST(binance_kline_forms)
+{
+	start("binance");
+	/* Spaced out, fields reordered, extra nested values. */
+	ck_assert_int_eq(message(" { \"k\" : { \"x\" : true , \"v\" : \"1000\""
+	    " , \"c\" : \"0.0020\" , \"l\" : \"0.0015\" , \"h\" : \"0.0025\" ,"
+	    " \"o\" : \"0.0010\" , \"t\" : 1672515780000 , \"s\" : \"BNBBTC\","
+	    " \"z\" : [ 1 , { \"a\" : null } ] } , \"e\" : \"kline\" } "),
+	    TH_OK);
+	/* An escaped symbol, a real time, a repeated key (the last wins). */
+	ck_assert_int_eq(message("{\"e\":\"kline\",\"k\":{\"s\":\"BNB\\u0042TC\","
+	    "\"t\":1672515780000.0,\"o\":\"0.5\",\"o\":\"0.0010\",\"h\":"
+	    "\"0.0025\",\"l\":\"0.0015\",\"c\":\"0.0020\",\"v\":\"1000\","
+	    "\"x\":false}}"), TH_OK);
+	ck_assert_uint_eq(rec.nbars, 2);
+	assert_bar(0, "BNBBTC", KLINE_T, 0.001, 0.0025, 0.0015, 0.002, 1000,
+	    1);
+	assert_bar(1, "BNBBTC", KLINE_T, 0.001, 0.0025, 0.0015, 0.002, 1000,
+	    0);
+	/* What jansson refuses: an integer out of range, bad UTF-8, a
+	 * control character in a string. */
+	ck_assert_int_eq(message("{\"e\":\"kline\",\"E\":99999999999999999999,"
+	    "\"k\":{\"s\":\"X\",\"t\":1,\"o\":\"1\",\"h\":\"1\",\"l\":\"1\","
+	    "\"c\":\"1\",\"v\":\"1\",\"x\":true}}"), TH_ERR_INVALID);
+	ck_assert_int_eq(message("{\"e\":\"kline\",\"q\":\"\xff\","
+	    "\"k\":{\"s\":\"X\",\"t\":1,\"o\":\"1\",\"h\":\"1\",\"l\":\"1\","
+	    "\"c\":\"1\",\"v\":\"1\",\"x\":true}}"), TH_ERR_INVALID);
+	ck_assert_int_eq(message("{\"e\":\"kline\",\"q\":\"\t\","
+	    "\"k\":{\"s\":\"X\",\"t\":1,\"o\":\"1\",\"h\":\"1\",\"l\":\"1\","
+	    "\"c\":\"1\",\"v\":\"1\",\"x\":true}}"), TH_ERR_INVALID);
+	ck_assert_uint_eq(rec.nbars, 2);
+}
+END_TEST
+
+/* Decimal strings of every length and scale read exactly as strtod()
+ * reads them (the comparison is bit for bit). */
+START_TEST(binance_kline_decimals)
+{
+	static const char *const fixed[] = { "0", "-0", "-0.000", "007.50",
+	    "9007199254740993", "9007199254740992.0", "0.1", "123456.12345678",
+	    "1e3", "1.", ".5", "0.0000000000000000000000001",
+	    "12345678901234567890" };
+	uint64_t seed = 0x2545f4914f6cdd1dULL;
+	char num[64], msg[1024];
+	double want;
+	size_t i, k, n;
+
+	start("binance");
+	for (i = 0; i < 3000; i++) {
+		if (i < sizeof fixed / sizeof fixed[0])
+			snprintf(num, sizeof num, "%s", fixed[i]);
+		else {
+			n = 0;
+			seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+			if (seed & 1)
+				num[n++] = '-';
+			for (k = 0; k < 1 + (seed >> 8) % 12; k++)
+				num[n++] = (char)('0' + (seed >> (12 + k)) % 10);
+			if (seed & 2)
+				num[n++] = '.';
+			for (k = 0; (seed & 2) && k < 1 + (seed >> 40) % 16; k++)
+				num[n++] = (char)('0' + (seed >> (44 + k)) % 10);
+			num[n] = '\0';
+		}
+		snprintf(msg, sizeof msg, "%s", KLINE("true", "\"@\""));
+		*strchr(msg, '@') = '\0';
+		snprintf(msg + strlen(msg), sizeof msg - strlen(msg), "%s%s",
+		    num, strstr(KLINE("true", "\"@\""), "@") + 1);
+		rec.nbars = rec.bar_total = 0;
+		ck_assert_int_eq(message(msg), TH_OK);
+		want = strtod(num, NULL);
+		ck_assert_msg(memcmp(&rec.bars[0].open, &want, sizeof want) ==
+		    0, "%s read as %.17g, strtod says %.17g", num,
+		    rec.bars[0].open, want);
+	}
+}
+END_TEST
+
 START_TEST(binance_stream)
 {
 	const char *one[] = { "BTCUSDT" }, *two[] = { "BTCUSDT", "ethusdt" };
@@ -2119,6 +2229,9 @@ connectors_suite(void)
 	add(s, "binance_combined", binance_combined, 1);
 	add(s, "binance_control", binance_control, 1);
 	add(s, "binance_malformed", binance_malformed, 1);
+	add(s, "binance_kline_prefixes", binance_kline_prefixes, 1);
+	add(s, "binance_kline_forms", binance_kline_forms, 1);
+	add(s, "binance_kline_decimals", binance_kline_decimals, 1);
 	add(s, "binance_stream", binance_stream, 1);
 	add(s, "binance_history", binance_history, 1);
 	add(s, "binance_history_end", binance_history_end, 1);
