@@ -125,12 +125,31 @@ sink_fail(void *arg, const char *reason)
 		r->opt.wake(r->opt.wake_arg);
 }
 
+static struct ws_conn *
+stream(struct route *r)
+{
+	struct ws_conn *c;
+
+	pthread_mutex_lock(&r->lock);
+	c = r->wsc;
+	pthread_mutex_unlock(&r->lock);
+	return c;
+}
+
 static int
 sink_send(void *arg, const char *text)
 {
-	struct route *r = arg;
+	struct ws_conn *c = stream(arg);
 
-	return r->wsc != NULL ? ws_send(r->wsc, text, strlen(text)) : -1;
+	return c != NULL ? ws_send(c, text, strlen(text)) : -1;
+}
+
+static int
+sink_send_binary(void *arg, const void *data, size_t len)
+{
+	struct ws_conn *c = stream(arg);
+
+	return c != NULL ? ws_send_binary(c, data, len) : -1;
 }
 
 static void
@@ -209,6 +228,7 @@ sink_positions_done(void *arg, int ok)
 
 static const struct connector_sink route_sink = {
 	.send = sink_send,
+	.send_binary = sink_send_binary,
 	.http = sink_http,
 	.order_update = sink_order_update,
 	.fail = sink_fail,
@@ -221,7 +241,11 @@ ws_open(void *arg, struct ws_conn *c)
 {
 	struct route *r = arg;
 
-	(void)c;
+	/* The loop may open the connection before ws_connect() returned
+	 * it: the connector's first message needs it now. */
+	pthread_mutex_lock(&r->lock);
+	r->wsc = c;
+	pthread_mutex_unlock(&r->lock);
 	if (connector_on_open(&r->conn) != TH_OK)
 		log_warn("%s: on_open failed", r->conn.name);
 }
@@ -280,6 +304,7 @@ start_stream(struct route *r, char **cause)
 {
 	char path[1024] = "";
 	struct ws_options wo = { 0 };
+	struct ws_conn *c = NULL;
 	char *url;
 	int rc = 0;
 
@@ -297,8 +322,11 @@ start_stream(struct route *r, char **cause)
 		r->own_ws = r->ws != NULL;
 	}
 	if (r->ws == NULL ||
-	    (r->wsc = ws_connect(r->ws, &wo, &route_ws, r, cause)) == NULL)
+	    (c = ws_connect(r->ws, &wo, &route_ws, r, cause)) == NULL)
 		rc = -1;
+	pthread_mutex_lock(&r->lock);
+	r->wsc = c;
+	pthread_mutex_unlock(&r->lock);
 	free(url);
 	return rc;
 }

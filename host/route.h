@@ -79,7 +79,7 @@ struct route {
 	struct connector conn;
 	int loaded;
 	struct ws_loop *ws;
-	struct ws_conn *wsc;
+	struct ws_conn *wsc;		/* [lock] */
 	struct http_client *http;
 	int own_ws, own_http;		/* started here, stopped here */
 	char **headers;

@@ -140,6 +140,14 @@ live "$sma" 0.01 --no-journal --live </dev/null
 run --plugin "$sma" --broker alpaca_broker --live --yes
 [ "$(cat "$tmp/rc")" = 1 ] && grep -q 'need a live feed' "$tmp/err" &&
     ok "--broker in a backtest is refused" || bad "--broker in a backtest"
+for bad in "--broker-setting key_id:--broker-setting: expected NAME=VALUE" \
+    "--limit-timeout -1:--limit-timeout: must be >= 0" \
+    "--order-poll soon:--order-poll"; do
+	run --plugin "$sma" --symbols BTCUSDT --feed binance ${bad%%:*}
+	want=${bad#*:}
+	[ "$(cat "$tmp/rc")" != 0 ] && grep -qF -- "$want" "$tmp/err" &&
+	    ok "refused: ${bad%%:*}" || bad "refused: ${bad%%:*}"
+done
 printf 'live = { broker = "alpaca_broker"; limit_timeout = -1.0; };\n' \
     >"$tmp/bad.cfg"
 run --config "$tmp/bad.cfg" --plugin "$sma"
