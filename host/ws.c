@@ -340,7 +340,7 @@ deliver(struct ws_conn *c, const char *data, size_t len, int binary)
 	atomic_fetch_add_explicit(&c->bytes, len, memory_order_relaxed);
 	if (c->cb.on_message != NULL)
 		c->cb.on_message(c->arg, c, data, len, binary,
-		    timefmt_mono_ns());
+		    c->last_rx_ns);	/* the receive() of the last fragment */
 }
 
 /* Appends a fragment to the message being reassembled, or marks it for

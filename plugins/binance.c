@@ -404,7 +404,8 @@ fk_member(struct fk_scan *c, const struct fk_obj *o)
 		return -1;
 	for (i = 0; o != NULL && i < o->nkeys; i++)
 		if (o->keys[i].len == key.n && *o->keys[i].name == *key.p &&
-		    memcmp(o->keys[i].name, key.p, key.n) == 0) {
+		    (key.n == 1 || memcmp(o->keys[i].name, key.p, key.n) ==
+		    0)) {
 			k = &o->keys[i];
 			break;
 		}
