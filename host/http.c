@@ -8,12 +8,12 @@
 #include <curl/curl.h>
 #include <ctype.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "thread.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -436,23 +436,6 @@ http_main(void *arg)
 	return NULL;
 }
 
-static int
-start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-	sigset_t block, old;
-	int rc;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	rc = pthread_create(t, NULL, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return rc;
-}
-
 struct http_client *
 http_start(char **cause)
 {
@@ -465,7 +448,7 @@ http_start(char **cause)
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	h->incoming_tail = &h->incoming;
-	if (start_thread(&h->thread, http_main, h) != 0) {
+	if (thread_start(&h->thread, http_main, h) != 0) {
 		*cause = xstrdup("http: cannot start the thread");
 		curl_multi_cleanup(h->multi);
 		pthread_mutex_destroy(&h->lock);

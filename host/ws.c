@@ -9,13 +9,13 @@
 #include <libwebsockets.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "log.h"
+#include "thread.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -571,24 +571,6 @@ wake(struct ws_loop *l)
 		lws_cancel_service(l->ctx);
 }
 
-/* Starts fn on a new thread with the process signals blocked in it. */
-static int
-start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-	sigset_t block, old;
-	int rc;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &block, &old);
-	rc = pthread_create(t, NULL, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return rc;
-}
-
 struct ws_loop *
 ws_loop_start(char **cause)
 {
@@ -616,7 +598,7 @@ ws_loop_start(char **cause)
 	}
 	pthread_mutex_init(&l->lock, NULL);
 	l->rng = (uint64_t)timefmt_mono_ns() | 1;
-	if (start_thread(&l->thread, loop_main, l) != 0) {
+	if (thread_start(&l->thread, loop_main, l) != 0) {
 		*cause = xstrdup("ws: cannot start the loop thread");
 		lws_context_destroy(l->ctx);
 		pthread_mutex_destroy(&l->lock);
