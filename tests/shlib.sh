@@ -29,6 +29,21 @@ serve() {
 	PORT=$(cat "$tmp/$name.port")
 }
 
+# refused "OPTION VALUE:MESSAGE" ARGS...: tradehost with ARGS and then
+# OPTION VALUE fails, saying MESSAGE.
+refused() {
+	case_=$1
+	shift
+	# shellcheck disable=SC2086
+	run "$@" ${case_%%:*}
+	if [ "$(cat "$tmp/rc")" != 0 ] &&
+	    grep -qF -- "${case_#*:}" "$tmp/err"; then
+		ok "refused: ${case_%%:*}"
+	else
+		bad "refused: ${case_%%:*}"
+	fi
+}
+
 # await FILE: waits up to 30 s for FILE to appear.
 await() {
 	i=0
